@@ -1,0 +1,339 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** The three NAT strategies of Cortex's `nat_gateway`. */
+export type NatGatewayStrategy = "none" | "single" | "highly_available";
+/** Where the nodes live: Cortex's `subnet_visibility`. */
+export type SubnetVisibility = "public" | "private";
+/** A load balancer scheme, as Cortex's `*_load_balancer_scheme`. */
+export type LoadBalancerScheme = "internet-facing" | "internal";
+/** Which VPC endpoints the network gets. */
+export type VpcEndpointsMode = "none" | "gateway" | "all";
+/** An EKS control-plane log type. */
+export type ControlPlaneLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
+/** An EBS volume type a node's root volume may use. */
+export type InstanceVolumeType = "gp2" | "gp3" | "io1" | "st1" | "sc1";
+
+/** A VPC made elsewhere that the cluster is built into instead of a new one. */
+export interface ExistingVpc {
+    /** The VPC's id, `vpc-…`. */
+    vpcId: pulumi.Input<string>;
+    /** The VPC's primary IPv4 CIDR; a valid IPv4 CIDR. Used for internal allow lists and peering overlap checks. */
+    cidrBlock: string;
+    /**
+     * Public subnets (routed to an internet gateway). Internet-facing load balancers go here, and the
+     * nodes when `subnetVisibility` is `public`: then at least 2.
+     */
+    publicSubnetIds: pulumi.Input<string>[];
+    /**
+     * Private subnets. Internal load balancers go here, and the nodes when `subnetVisibility` is
+     * `private`: then at least 2. The subnets need a route out (NAT) or VPC endpoints of their own.
+     */
+    privateSubnetIds: pulumi.Input<string>[];
+}
+
+/** A node group of worker nodes that serve the APIs. */
+export interface NodeGroupSpec {
+    /** The group's name: 1–26 chars of lowercase letters, digits and `-`; unique among the groups. */
+    name: string;
+    /** The EC2 instance type, e.g. `m5.large`; `nano` and `micro` sizes are too small for Cortex. */
+    instanceType: string;
+    /**
+     * The fewest instances.
+     * @default 1
+     * Rule: an integer ≥ 0.
+     */
+    minInstances?: number;
+    /**
+     * The most instances.
+     * @default 5
+     * Rule: an integer > 0 and ≥ `minInstances`.
+     */
+    maxInstances?: number;
+    /**
+     * Spot instances (capacity type SPOT) instead of on-demand.
+     * @default false
+     */
+    spot?: boolean;
+    /**
+     * Root volume size in GiB; always encrypted.
+     * @default 50
+     * Rule: an integer 20–16384.
+     */
+    instanceVolumeSize?: number;
+    /**
+     * Root volume type.
+     * @default "gp3"
+     * Rule: one of `gp2`, `gp3`, `io1`, `st1`, `sc1`.
+     */
+    instanceVolumeType?: InstanceVolumeType;
+}
+
+/** The operator's node group: as a node group, without name or spot. */
+export interface OperatorNodeGroupSpec {
+    /**
+     * @default "t3.medium"
+     * Rule: no `nano`/`micro` sizes.
+     */
+    instanceType?: string;
+    /**
+     * @default 2
+     * Rule: an integer ≥ 0.
+     */
+    minInstances?: number;
+    /**
+     * @default 25
+     * Rule: an integer > 0 and ≥ `minInstances`.
+     */
+    maxInstances?: number;
+}
+
+/**
+ * The identity the running cluster (the Cortex operator) uses: never the one that ran `pulumi up`.
+ *
+ * - `iamUser`: an IAM user in its own group, the runtime policy on the group, no login profile, one
+ *   access key; the key is an output (its secret a Pulumi secret).
+ * - `provided`: keys made elsewhere, passed through as secrets.
+ * - `serviceAccountRole`: no long-lived keys; a role the operator's Kubernetes service account
+ *   assumes through the cluster's OIDC provider.
+ */
+export type RuntimeCredentials =
+    | { mode: "iamUser" }
+    | {
+          mode: "provided";
+          /** An access key id, `AKIA…` or `ASIA…` (20 uppercase letters and digits). */
+          accessKeyId: pulumi.Input<string>;
+          /** Its secret (40 chars); pass a secret (`config.requireSecret`). */
+          secretAccessKey: pulumi.Input<string>;
+      }
+    | {
+          mode: "serviceAccountRole";
+          /**
+           * @default "default"
+           * Rule: a Kubernetes namespace name (DNS label).
+           */
+          namespace?: string;
+          /**
+           * @default "operator"
+           * Rule: a Kubernetes service account name (DNS subdomain).
+           */
+          serviceAccount?: string;
+      };
+
+/** A VPC to peer with the cluster's VPC. */
+export interface PeerSpec {
+    /** The peer VPC's id. */
+    vpcId: pulumi.Input<string>;
+    /** The peer VPC's CIDR; must not overlap the cluster VPC or another peer. */
+    cidrBlock: string;
+    /**
+     * The peer's route tables that get a route back to the cluster VPC. Same account only: a
+     * cross-account peer routes back on its own side.
+     * @default []
+     */
+    routeTableIds?: pulumi.Input<string>[];
+    /**
+     * The peer's AWS account id (12 digits) when it is another account: the peering is then only
+     * requested, and its id is output for the other side to accept.
+     * @default the cluster's account
+     */
+    ownerId?: string;
+    /**
+     * The peer's region when it is another region: the peering is then only requested.
+     * @default the cluster's region
+     */
+    region?: string;
+}
+
+/**
+ * Arguments of {@link CortexSecureCluster}. All optional; every default is the secure one.
+ * Names are Cortex's `cluster.yaml` keys in camelCase where Cortex has one.
+ */
+export interface CortexSecureClusterArgs {
+    /**
+     * The EKS cluster's name, also on every resource as the `cortex.dev/cluster-name` tag.
+     * @default "cortex"
+     * Rule: 3–54 chars, `^[a-z0-9]+(-[a-z0-9]+)*$`.
+     */
+    clusterName?: string;
+    /**
+     * The EKS Kubernetes version.
+     * @default {@link DEFAULT_KUBERNETES_VERSION}, pinned in code
+     * Rule: `MAJOR.MINOR`, e.g. `1.34`.
+     */
+    kubernetesVersion?: string;
+    /**
+     * The new VPC's CIDR.
+     * @default "192.168.0.0/16"
+     * Rule: a valid IPv4 network CIDR with a prefix /16–/24. Not with `existingVpc`.
+     */
+    vpcCidr?: string;
+    /**
+     * The zones the subnets (and so the nodes and load balancers) use.
+     * @default the region's first available zones: 3, or 2 in us-east-1 (never `us-east-1e`)
+     * Rule: at least 2, distinct. Not with `existingVpc`.
+     */
+    availabilityZones?: string[];
+    /**
+     * Build into a VPC made elsewhere instead of a new one.
+     * @default none: a new VPC
+     * Rule: at least 2 subnets for the tier the nodes use; excludes `vpcCidr`, `availabilityZones`
+     * and `natGateway`.
+     */
+    existingVpc?: ExistingVpc;
+    /**
+     * Whether the nodes sit in public or private subnets. Load balancers follow their own scheme.
+     * @default "private" (Cortex's default is public; ours is secure)
+     * Rule: `public` or `private`.
+     */
+    subnetVisibility?: SubnetVisibility;
+    /**
+     * NAT gateways for the private subnets: none, one, or one per zone.
+     * @default "single" when `subnetVisibility` is private, "none" when public
+     * Rule: `none`, `single` or `highly_available`; `private` + `none` needs `existingVpc` or
+     * `vpcEndpoints: "all"` (the nodes could not pull images otherwise). Not with `existingVpc`.
+     */
+    natGateway?: NatGatewayStrategy;
+    /**
+     * VPC endpoints. `gateway`: the S3 gateway endpoint (free; model downloads skip the NAT).
+     * `all`: also the interface endpoints a node needs with no internet at all (ECR api and dkr,
+     * STS, EC2, CloudWatch Logs, Elastic Load Balancing, Auto Scaling); they cost per zone and hour.
+     * @default "gateway" for a new VPC; "none" with `existingVpc` (an existing VPC usually has its own,
+     * and a second S3 gateway endpoint on the same route tables fails)
+     * Rule: `none`, `gateway` or `all`.
+     */
+    vpcEndpoints?: VpcEndpointsMode;
+    /**
+     * VPC flow logs (all traffic) to a CloudWatch log group with `logRetentionDays`.
+     * @default true
+     */
+    flowLogs?: boolean;
+    /**
+     * The API load balancer's scheme.
+     * @default "internet-facing"
+     * Rule: `internet-facing` or `internal`.
+     */
+    apiLoadBalancerScheme?: LoadBalancerScheme;
+    /**
+     * The operator load balancer's scheme.
+     * @default "internet-facing"
+     * Rule: `internet-facing` or `internal`.
+     */
+    operatorLoadBalancerScheme?: LoadBalancerScheme;
+    /**
+     * Who may reach the API load balancer.
+     * @default internet-facing: `["0.0.0.0/0"]`; internal: the VPC CIDR plus every peer CIDR
+     * Rule: each a valid IPv4 network CIDR, any prefix /0–/32.
+     */
+    apiLoadBalancerCidrAllowList?: string[];
+    /**
+     * Who may reach the operator load balancer.
+     * @default internet-facing: `["0.0.0.0/0"]`; internal: the VPC CIDR plus every peer CIDR
+     * Rule: each a valid IPv4 network CIDR, any prefix /0–/32.
+     */
+    operatorLoadBalancerCidrAllowList?: string[];
+    /**
+     * An ACM certificate; the API load balancer then terminates TLS on 443 with a modern policy.
+     * @default none: port 443 passes TLS through to the cluster
+     * Rule: an ACM certificate ARN, `arn:aws…:acm:REGION:ACCOUNT:certificate/ID`.
+     */
+    sslCertificateArn?: pulumi.Input<string>;
+    /**
+     * An API Gateway HTTP API with a VPC link to the API load balancer: a trusted AWS certificate
+     * in front of an internal API load balancer.
+     * @default false
+     */
+    apiGateway?: boolean;
+    /**
+     * Whether the Kubernetes API endpoint is reachable from the internet (private access is always on).
+     * @default true
+     */
+    clusterEndpointPublicAccess?: boolean;
+    /**
+     * Who may reach the public Kubernetes API endpoint.
+     * @default ["0.0.0.0/0"]
+     * Rule: valid IPv4 network CIDRs; only with `clusterEndpointPublicAccess`.
+     */
+    clusterEndpointPublicAccessCidrs?: string[];
+    /**
+     * The KMS key that envelope-encrypts Kubernetes secrets.
+     * @default none: a KMS key with rotation is created
+     * Rule: a KMS key ARN, `arn:aws…:kms:REGION:ACCOUNT:key/ID`.
+     */
+    secretsEncryptionKeyArn?: pulumi.Input<string>;
+    /**
+     * Control-plane log types sent to CloudWatch.
+     * @default all five: api, audit, authenticator, controllerManager, scheduler
+     * Rule: each one of those, no repeats.
+     */
+    controlPlaneLogTypes?: ControlPlaneLogType[];
+    /**
+     * Retention of every log group the component creates.
+     * @default 365
+     * Rule: a CloudWatch-allowed value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
+     * 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653).
+     */
+    logRetentionDays?: number;
+    /**
+     * The operator's node group.
+     * @default `t3.medium`, 2–25 instances
+     */
+    operatorNodeGroup?: OperatorNodeGroupSpec;
+    /**
+     * The worker node groups that serve the APIs.
+     * @default one group `worker`: `m5.large`, 1–5 instances
+     * Rule: 1–100 groups with unique names.
+     */
+    nodeGroups?: NodeGroupSpec[];
+    /**
+     * The identity the running cluster uses.
+     * @default {mode: "iamUser"}
+     */
+    runtimeCredentials?: RuntimeCredentials;
+    /**
+     * S3 buckets with exported models the runtime may read (read-only).
+     * @default []
+     * Rule: each an S3 bucket ARN, `arn:aws…:s3:::BUCKET`.
+     */
+    modelBucketArns?: pulumi.Input<string>[];
+    /**
+     * An IAM user with no permissions at all whose keys go into the CLI environment (the operator
+     * only checks identity).
+     * @default false
+     */
+    cliUser?: boolean;
+    /**
+     * VPCs to peer with.
+     * @default []
+     * Rule: see {@link PeerSpec}; CIDRs overlap neither the cluster VPC nor each other.
+     */
+    vpcPeering?: PeerSpec[];
+    /**
+     * Tags on every taggable resource, beside `cortex.dev/cluster-name`.
+     * @default {}
+     * Rule: key 1–127 chars, value 1–255 chars, no leading/trailing space; no key starting with
+     * `aws:`, `kubernetes.io/`, `k8s.io/`, `eksctl.` (any case) or `cortex.dev/`.
+     */
+    tags?: Record<string, string>;
+    /**
+     * Keep the Cortex bucket and the log groups on `pulumi destroy` (they are retained, not deleted).
+     * @default true
+     */
+    protectData?: boolean;
+}
+
+/** The EKS version used when `kubernetesVersion` is not set. */
+export const DEFAULT_KUBERNETES_VERSION = "1.34";
+
+/** Every control-plane log type, the default of `controlPlaneLogTypes`. */
+export const CONTROL_PLANE_LOG_TYPES: readonly ControlPlaneLogType[] = [
+    "api",
+    "audit",
+    "authenticator",
+    "controllerManager",
+    "scheduler",
+];
+
+/** Retention values CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS: readonly number[] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];

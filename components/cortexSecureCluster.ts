@@ -1,0 +1,45 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CortexSecureClusterArgs } from "./args";
+import { createNetwork } from "./network";
+import { ResolvedArgs, resolveArgs } from "./validation";
+
+/** The component's Pulumi type token. */
+export const CORTEX_SECURE_CLUSTER_TYPE = "cortex-secure-cluster:index:CortexSecureCluster";
+
+/** The tag every taggable resource carries; Cortex's CLI finds its resources by it. */
+export const CLUSTER_NAME_TAG = "cortex.dev/cluster-name";
+
+/**
+ * The AWS infrastructure Cortex serves ML model APIs on, secure by default: a VPC, EKS node groups
+ * in private (or public) subnets, allow-listed network load balancers, least-privilege runtime
+ * credentials, and the outputs that configure the Cortex CLI.
+ */
+export class CortexSecureCluster extends pulumi.ComponentResource {
+    /** The arguments with every default applied: what was actually built. */
+    public readonly settings: ResolvedArgs;
+    /** The cluster VPC's id. */
+    public readonly vpcId: pulumi.Output<string>;
+    /** The public subnets (internet-facing load balancers; the nodes when visibility is public). */
+    public readonly publicSubnetIds: pulumi.Output<string[]>;
+    /** The private subnets (internal load balancers; the nodes when visibility is private). */
+    public readonly privateSubnetIds: pulumi.Output<string[]>;
+
+    constructor(name: string, args: CortexSecureClusterArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+        // Every rule is checked before anything is registered.
+        const settings = resolveArgs(args);
+        super(CORTEX_SECURE_CLUSTER_TYPE, name, {}, opts);
+        this.settings = settings;
+
+        const tags = { ...settings.tags, [CLUSTER_NAME_TAG]: settings.clusterName };
+        const network = createNetwork(name, settings, tags, this);
+        this.vpcId = network.vpcId;
+        this.publicSubnetIds = network.publicSubnetIds;
+        this.privateSubnetIds = network.privateSubnetIds;
+
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            publicSubnetIds: this.publicSubnetIds,
+            privateSubnetIds: this.privateSubnetIds,
+        });
+    }
+}

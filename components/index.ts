@@ -1,0 +1,6 @@
+// The library entry: importing it creates nothing.
+export * from "./args";
+export { CortexSecureCluster, CORTEX_SECURE_CLUSTER_TYPE, CLUSTER_NAME_TAG } from "./cortexSecureCluster";
+export { ArgumentProblem, CortexSecureClusterArgsError, ResolvedArgs, findArgumentProblems, resolveArgs } from "./validation";
+export { CONFIG_NAMESPACE, parseStackConfig, readStackFile } from "./config";
+export { defaultAvailabilityZones } from "./network";

@@ -1,0 +1,592 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import {
+    CONTROL_PLANE_LOG_TYPES,
+    ControlPlaneLogType,
+    CortexSecureClusterArgs,
+    DEFAULT_KUBERNETES_VERSION,
+    ExistingVpc,
+    InstanceVolumeType,
+    LOG_RETENTION_DAYS,
+    LoadBalancerScheme,
+    NatGatewayStrategy,
+    PeerSpec,
+    RuntimeCredentials,
+    SubnetVisibility,
+    VpcEndpointsMode,
+} from "./args";
+import { cidrsOverlap, parseIpv4Cidr } from "./cidr";
+
+/** One thing wrong with the arguments: which argument, what was given, what is allowed. */
+export interface ArgumentProblem {
+    argument: string;
+    value: unknown;
+    allowed: string;
+}
+
+/** Thrown when the arguments break any rule; lists every problem at once. */
+export class CortexSecureClusterArgsError extends Error {
+    constructor(
+        readonly problems: ArgumentProblem[],
+        source = "CortexSecureCluster arguments",
+    ) {
+        super(formatProblems(problems, source));
+        this.name = "CortexSecureClusterArgsError";
+    }
+}
+
+/** Arguments names whose values are never printed. */
+const REDACTED_ARGUMENTS = /secretAccessKey$/;
+
+export function formatProblems(problems: ArgumentProblem[], source = "CortexSecureCluster arguments"): string {
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+    const lines = problems.map((p) => `  - ${p.argument}: got ${describeValue(p.argument, p.value)}; allowed: ${p.allowed}`);
+    return [`Invalid ${source} (${count}):`, ...lines].join("\n");
+}
+
+function describeValue(argument: string, value: unknown): string {
+    if (REDACTED_ARGUMENTS.test(argument)) {
+        return "(a secret, not shown)";
+    }
+    if (value === undefined) {
+        return "nothing";
+    }
+    if (pulumi.Output.isInstance(value)) {
+        return "an Output";
+    }
+    const text = JSON.stringify(value);
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+// ---- rules for single values; each carries its "allowed" text as the message ----
+
+const quoted = (values: readonly (string | number)[]) => values.map((v) => JSON.stringify(v)).join(", ");
+const oneOf = <T extends string>(values: readonly T[]) => z.enum(values as [T, ...T[]], { error: `one of ${quoted(values)}` });
+
+const ipv4Cidr = (allowedPrefix: { min: number; max: number }) =>
+    z.string({ error: "an IPv4 CIDR string" }).superRefine((value, ctx) => {
+        const parsed = parseIpv4Cidr(value);
+        const allowed = `an IPv4 network CIDR with a prefix /${allowedPrefix.min}–/${allowedPrefix.max}`;
+        if (typeof parsed === "string") {
+            ctx.addIssue({ code: "custom", message: `${allowed} (${parsed})`, input: value });
+        } else if (parsed.prefix < allowedPrefix.min || parsed.prefix > allowedPrefix.max) {
+            ctx.addIssue({ code: "custom", message: allowed, input: value });
+        }
+    });
+
+const anyCidr = ipv4Cidr({ min: 0, max: 32 });
+const cidrList = z.array(anyCidr, { error: "a list of IPv4 CIDRs" }).min(1, { error: "at least one CIDR (omit the argument for the default)" });
+const bool = z.boolean({ error: "true or false" });
+const count = (allowed: string) => z.number({ error: allowed }).int({ error: allowed });
+
+const instanceType = z
+    .string({ error: "an EC2 instance type such as m5.large" })
+    .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "an EC2 instance type such as m5.large" })
+    .refine((t) => !/\.(nano|micro)$/.test(t), { error: "an instance type larger than micro (Cortex does not fit on nano/micro)" });
+
+/** Rules for values that may arrive as Outputs: checked now when plain, when resolved otherwise. */
+export const valueRules = {
+    acmCertificateArn: z
+        .string({ error: "an ACM certificate ARN" })
+        .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, {
+            error: "an ACM certificate ARN, arn:aws:acm:REGION:ACCOUNT:certificate/ID",
+        }),
+    kmsKeyArn: z
+        .string({ error: "a KMS key ARN" })
+        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, {
+            error: "a KMS key ARN, arn:aws:kms:REGION:ACCOUNT:key/ID (not an alias)",
+        }),
+    s3BucketArn: z
+        .string({ error: "an S3 bucket ARN" })
+        .regex(/^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+            error: "an S3 bucket ARN, arn:aws:s3:::BUCKET (no object path or wildcard)",
+        }),
+    vpcId: z.string({ error: "a VPC id" }).regex(/^vpc-[0-9a-f]{8,17}$/, { error: "a VPC id, vpc-…" }),
+    subnetId: z.string({ error: "a subnet id" }).regex(/^subnet-[0-9a-f]{8,17}$/, { error: "a subnet id, subnet-…" }),
+    routeTableId: z.string({ error: "a route table id" }).regex(/^rtb-[0-9a-f]{8,17}$/, { error: "a route table id, rtb-…" }),
+    accessKeyId: z
+        .string({ error: "an AWS access key id" })
+        .regex(/^(AKIA|ASIA)[A-Z0-9]{16}$/, { error: "an AWS access key id: AKIA or ASIA and 16 uppercase letters or digits" }),
+    secretAccessKey: z
+        .string({ error: "an AWS secret access key" })
+        .regex(/^[A-Za-z0-9/+=]{40}$/, { error: "an AWS secret access key: 40 characters of A–Z, a–z, 0–9, /, + and =" }),
+} as const;
+
+/** A value that may be an Output or a Promise: its rule applies now only when it is plain. */
+const input = (rule: z.ZodType) =>
+    z.unknown().superRefine((value, ctx) => {
+        if (pulumi.Output.isInstance(value) || value instanceof Promise) {
+            return;
+        }
+        const result = rule.safeParse(value, { reportInput: true });
+        for (const issue of result.error?.issues ?? []) {
+            ctx.addIssue({ ...issue, code: "custom", message: issue.message, path: issue.path, input: issue.input } as never);
+        }
+    });
+
+const nodeGroupSize = {
+    minInstances: count("an integer ≥ 0").min(0, { error: "an integer ≥ 0" }).optional(),
+    maxInstances: count("an integer > 0 and ≥ minInstances").min(1, { error: "an integer > 0 and ≥ minInstances" }).optional(),
+};
+
+const nodeGroupSpec = z.strictObject(
+    {
+        name: z
+            .string({ error: "1–26 chars of lowercase letters, digits and -" })
+            .regex(/^[a-z0-9-]{1,26}$/, { error: "1–26 chars of lowercase letters, digits and -" }),
+        instanceType,
+        ...nodeGroupSize,
+        spot: bool.optional(),
+        instanceVolumeSize: count("an integer 20–16384 (GiB)")
+            .min(20, { error: "an integer 20–16384 (GiB)" })
+            .max(16384, { error: "an integer 20–16384 (GiB)" })
+            .optional(),
+        instanceVolumeType: oneOf(["gp2", "gp3", "io1", "st1", "sc1"]).optional(),
+    },
+    { error: "a node group: {name, instanceType, minInstances?, maxInstances?, spot?, instanceVolumeSize?, instanceVolumeType?}" },
+);
+
+const operatorNodeGroupSpec = z.strictObject(
+    { instanceType: instanceType.optional(), ...nodeGroupSize },
+    { error: "{instanceType?, minInstances?, maxInstances?}" },
+);
+
+const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const dnsSubdomain = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+const runtimeCredentials = z.discriminatedUnion(
+    "mode",
+    [
+        z.strictObject({ mode: z.literal("iamUser") }),
+        z.strictObject({
+            mode: z.literal("provided"),
+            accessKeyId: input(valueRules.accessKeyId),
+            secretAccessKey: input(valueRules.secretAccessKey),
+        }),
+        z.strictObject({
+            mode: z.literal("serviceAccountRole"),
+            namespace: z.string().regex(dnsLabel, { error: "a Kubernetes namespace name (a DNS label)" }).optional(),
+            serviceAccount: z.string().regex(dnsSubdomain, { error: "a Kubernetes service account name (a DNS subdomain)" }).optional(),
+        }),
+    ],
+    { error: 'an object whose mode is "iamUser", "provided" (with accessKeyId, secretAccessKey) or "serviceAccountRole"' },
+);
+
+const existingVpc = z.strictObject(
+    {
+        vpcId: input(valueRules.vpcId),
+        cidrBlock: ipv4Cidr({ min: 16, max: 28 }),
+        publicSubnetIds: z.array(input(valueRules.subnetId), { error: "a list of subnet ids" }),
+        privateSubnetIds: z.array(input(valueRules.subnetId), { error: "a list of subnet ids" }),
+    },
+    { error: "{vpcId, cidrBlock, publicSubnetIds, privateSubnetIds}" },
+);
+
+const peerSpec = z.strictObject(
+    {
+        vpcId: input(valueRules.vpcId),
+        cidrBlock: anyCidr,
+        routeTableIds: z.array(input(valueRules.routeTableId), { error: "a list of route table ids" }).optional(),
+        ownerId: z.string({ error: "a 12-digit AWS account id" }).regex(/^\d{12}$/, { error: "a 12-digit AWS account id" }).optional(),
+        region: z
+            .string({ error: "an AWS region such as us-west-2" })
+            .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { error: "an AWS region such as us-west-2" })
+            .optional(),
+    },
+    { error: "a peer: {vpcId, cidrBlock, routeTableIds?, ownerId?, region?}" },
+);
+
+const RESERVED_TAG_PREFIXES = ["aws:", "kubernetes.io/", "k8s.io/", "eksctl.", "cortex.dev/"];
+const tagRule = "key 1–127 chars, value 1–255 chars, no leading/trailing space, key not starting with " + RESERVED_TAG_PREFIXES.join(", ");
+
+const tags = z.record(z.string(), z.unknown(), { error: "a map of tag keys to string values" }).superRefine((map, ctx) => {
+    for (const [key, value] of Object.entries(map)) {
+        const problems: string[] = [];
+        if (key.length < 1 || key.length > 127 || key.trim() !== key) problems.push("key");
+        if (RESERVED_TAG_PREFIXES.some((prefix) => key.toLowerCase().startsWith(prefix))) problems.push("reserved key");
+        if (typeof value !== "string" || value.length < 1 || value.length > 255 || value.trim() !== value) problems.push("value");
+        if (problems.length > 0) {
+            ctx.addIssue({ code: "custom", message: tagRule, path: [key], input: value });
+        }
+    }
+});
+
+const availabilityZone = /^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/;
+
+const argsSchema = z.strictObject(
+    {
+        clusterName: z
+            .string({ error: "3–54 chars matching ^[a-z0-9]+(-[a-z0-9]+)*$" })
+            .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: "3–54 chars matching ^[a-z0-9]+(-[a-z0-9]+)*$" })
+            .min(3, { error: "3–54 chars matching ^[a-z0-9]+(-[a-z0-9]+)*$" })
+            .max(54, { error: "3–54 chars matching ^[a-z0-9]+(-[a-z0-9]+)*$" })
+            .optional(),
+        kubernetesVersion: z
+            .string({ error: "an EKS version MAJOR.MINOR, e.g. 1.34" })
+            .regex(/^1\.\d{1,2}$/, { error: "an EKS version MAJOR.MINOR, e.g. 1.34" })
+            .optional(),
+        vpcCidr: ipv4Cidr({ min: 16, max: 24 }).optional(),
+        availabilityZones: z
+            .array(
+                z
+                    .string({ error: "a zone name such as us-west-2a" })
+                    .regex(availabilityZone, { error: "a zone name such as us-west-2a" })
+                    .refine((zone) => zone !== "us-east-1e", { error: "a zone EKS supports (us-east-1e has no EKS capacity)" }),
+                { error: "a list of at least 2 distinct zone names" },
+            )
+            .min(2, { error: "at least 2 distinct zone names" })
+            .refine((zones) => new Set(zones).size === zones.length, { error: "at least 2 distinct zone names (no repeats)" })
+            .optional(),
+        existingVpc: existingVpc.optional(),
+        subnetVisibility: oneOf<SubnetVisibility>(["public", "private"]).optional(),
+        natGateway: oneOf<NatGatewayStrategy>(["none", "single", "highly_available"]).optional(),
+        vpcEndpoints: oneOf<VpcEndpointsMode>(["none", "gateway", "all"]).optional(),
+        flowLogs: bool.optional(),
+        apiLoadBalancerScheme: oneOf<LoadBalancerScheme>(["internet-facing", "internal"]).optional(),
+        operatorLoadBalancerScheme: oneOf<LoadBalancerScheme>(["internet-facing", "internal"]).optional(),
+        apiLoadBalancerCidrAllowList: cidrList.optional(),
+        operatorLoadBalancerCidrAllowList: cidrList.optional(),
+        sslCertificateArn: input(valueRules.acmCertificateArn).optional(),
+        apiGateway: bool.optional(),
+        clusterEndpointPublicAccess: bool.optional(),
+        clusterEndpointPublicAccessCidrs: cidrList.optional(),
+        secretsEncryptionKeyArn: input(valueRules.kmsKeyArn).optional(),
+        controlPlaneLogTypes: z
+            .array(oneOf<ControlPlaneLogType>(CONTROL_PLANE_LOG_TYPES), { error: `a list of ${quoted(CONTROL_PLANE_LOG_TYPES)}` })
+            .refine((types) => new Set(types).size === types.length, { error: `each of ${quoted(CONTROL_PLANE_LOG_TYPES)} at most once` })
+            .optional(),
+        logRetentionDays: z
+            .number({ error: `one of ${LOG_RETENTION_DAYS.join(", ")}` })
+            .refine((days) => LOG_RETENTION_DAYS.includes(days), { error: `one of ${LOG_RETENTION_DAYS.join(", ")}` })
+            .optional(),
+        operatorNodeGroup: operatorNodeGroupSpec.optional(),
+        nodeGroups: z
+            .array(nodeGroupSpec, { error: "a list of 1–100 node groups" })
+            .min(1, { error: "1–100 node groups" })
+            .max(100, { error: "1–100 node groups" })
+            .optional(),
+        runtimeCredentials: runtimeCredentials.optional(),
+        modelBucketArns: z.array(input(valueRules.s3BucketArn), { error: "a list of S3 bucket ARNs" }).optional(),
+        cliUser: bool.optional(),
+        vpcPeering: z.array(peerSpec, { error: "a list of peers" }).optional(),
+        tags: tags.optional(),
+        protectData: bool.optional(),
+    },
+    { error: "an object of CortexSecureCluster arguments" },
+);
+
+/** The argument names, in the order DESIGN.md lists them. */
+export const ARGUMENT_NAMES = Object.keys(argsSchema.shape) as (keyof CortexSecureClusterArgs)[];
+
+function pathToArgument(path: PropertyKey[]): string {
+    return path.reduce<string>((text, part) => {
+        if (typeof part === "number") return `${text}[${part}]`;
+        return text === "" ? String(part) : `${text}.${String(part)}`;
+    }, "");
+}
+
+function issueToProblems(issue: z.core.$ZodIssue): ArgumentProblem[] {
+    const argument = pathToArgument(issue.path);
+    if (issue.code === "unrecognized_keys") {
+        const parent = (issue.input ?? {}) as Record<string, unknown>;
+        const known = argument === "" ? ARGUMENT_NAMES.join(", ") : "see the documented fields";
+        return issue.keys.map((key) => ({
+            argument: argument === "" ? key : `${argument}.${key}`,
+            value: parent[key],
+            allowed: `nothing: not a known ${argument === "" ? "argument" : "field"} (known: ${known})`,
+        }));
+    }
+    if (issue.code === "invalid_type" && issue.message.startsWith("Invalid input")) {
+        return [{ argument, value: issue.input, allowed: `a ${issue.expected}` }];
+    }
+    return [{ argument, value: issue.input, allowed: issue.message }];
+}
+
+/** Rules that join several arguments; run on arguments that passed the single-value rules. */
+function crossArgumentProblems(args: CortexSecureClusterArgs): ArgumentProblem[] {
+    const problems: ArgumentProblem[] = [];
+    const visibility = args.subnetVisibility ?? "private";
+
+    if (args.existingVpc) {
+        for (const excluded of ["vpcCidr", "availabilityZones", "natGateway"] as const) {
+            if (args[excluded] !== undefined) {
+                problems.push({
+                    argument: excluded,
+                    value: args[excluded],
+                    allowed: "nothing when existingVpc is set (the existing VPC decides its CIDR, zones and NAT)",
+                });
+            }
+        }
+        problems.push(...existingVpcSubnetProblems(args.existingVpc, visibility, args));
+    } else if (visibility === "private" && args.natGateway === "none" && args.vpcEndpoints !== "all") {
+        problems.push({
+            argument: "natGateway",
+            value: "none",
+            allowed:
+                '"single" or "highly_available" with subnetVisibility "private" (private nodes need a NAT to pull images), ' +
+                'unless vpcEndpoints is "all" or existingVpc is set',
+        });
+    }
+
+    if (args.clusterEndpointPublicAccess === false && args.clusterEndpointPublicAccessCidrs !== undefined) {
+        problems.push({
+            argument: "clusterEndpointPublicAccessCidrs",
+            value: args.clusterEndpointPublicAccessCidrs,
+            allowed: "nothing when clusterEndpointPublicAccess is false (there is no public endpoint to allow-list)",
+        });
+    }
+
+    const nodeGroups = args.nodeGroups ?? [];
+    const seen = new Set<string>();
+    nodeGroups.forEach((group, index) => {
+        if (seen.has(group.name) || group.name === "operator") {
+            problems.push({
+                argument: `nodeGroups[${index}].name`,
+                value: group.name,
+                allowed: 'a name no other node group has (and not "operator", the operator group\'s)',
+            });
+        }
+        seen.add(group.name);
+        problems.push(...sizeProblems(`nodeGroups[${index}]`, group.minInstances ?? 1, group.maxInstances ?? 5));
+    });
+    if (args.operatorNodeGroup) {
+        const operator = args.operatorNodeGroup;
+        problems.push(...sizeProblems("operatorNodeGroup", operator.minInstances ?? 2, operator.maxInstances ?? 25));
+    }
+
+    problems.push(...peeringProblems(args));
+    return problems;
+}
+
+function sizeProblems(argument: string, min: number, max: number): ArgumentProblem[] {
+    return max < min ? [{ argument: `${argument}.maxInstances`, value: max, allowed: `an integer ≥ minInstances (${min})` }] : [];
+}
+
+function existingVpcSubnetProblems(vpc: ExistingVpc, visibility: SubnetVisibility, args: CortexSecureClusterArgs): ArgumentProblem[] {
+    const problems: ArgumentProblem[] = [];
+    const nodeTier = visibility === "private" ? "privateSubnetIds" : "publicSubnetIds";
+    const subnetsOf = (tier: "publicSubnetIds" | "privateSubnetIds") => (Array.isArray(vpc[tier]) ? vpc[tier] : []);
+    if (subnetsOf(nodeTier).length < 2) {
+        problems.push({
+            argument: `existingVpc.${nodeTier}`,
+            value: vpc[nodeTier],
+            allowed: `at least 2 subnets: the nodes use this tier when subnetVisibility is "${visibility}"`,
+        });
+    }
+    const schemes = [args.apiLoadBalancerScheme ?? "internet-facing", args.operatorLoadBalancerScheme ?? "internet-facing"];
+    if (schemes.includes("internet-facing") && subnetsOf("publicSubnetIds").length < 1 && nodeTier !== "publicSubnetIds") {
+        problems.push({
+            argument: "existingVpc.publicSubnetIds",
+            value: vpc.publicSubnetIds,
+            allowed: "at least 1 subnet: internet-facing load balancers live in the public subnets",
+        });
+    }
+    if ((schemes.includes("internal") || args.apiGateway === true) && subnetsOf("privateSubnetIds").length < 1 && nodeTier !== "privateSubnetIds") {
+        problems.push({
+            argument: "existingVpc.privateSubnetIds",
+            value: vpc.privateSubnetIds,
+            allowed: "at least 1 subnet: internal load balancers and the API Gateway VPC link live in the private subnets",
+        });
+    }
+    return problems;
+}
+
+function peeringProblems(args: CortexSecureClusterArgs): ArgumentProblem[] {
+    const problems: ArgumentProblem[] = [];
+    const vpcCidr = args.existingVpc?.cidrBlock ?? args.vpcCidr ?? DEFAULT_VPC_CIDR;
+    const peers = args.vpcPeering ?? [];
+    peers.forEach((peer, index) => {
+        const argument = `vpcPeering[${index}]`;
+        if (cidrsOverlap(peer.cidrBlock, vpcCidr)) {
+            problems.push({
+                argument: `${argument}.cidrBlock`,
+                value: peer.cidrBlock,
+                allowed: `a CIDR that does not overlap the cluster VPC (${vpcCidr})`,
+            });
+        }
+        peers.slice(0, index).forEach((earlier, earlierIndex) => {
+            if (cidrsOverlap(peer.cidrBlock, earlier.cidrBlock)) {
+                problems.push({
+                    argument: `${argument}.cidrBlock`,
+                    value: peer.cidrBlock,
+                    allowed: `a CIDR that does not overlap another peer (vpcPeering[${earlierIndex}]: ${earlier.cidrBlock})`,
+                });
+            }
+        });
+        if ((peer.ownerId !== undefined || peer.region !== undefined) && (peer.routeTableIds ?? []).length > 0) {
+            problems.push({
+                argument: `${argument}.routeTableIds`,
+                value: peer.routeTableIds,
+                allowed: "nothing for a peer in another account or region (its owner adds the route back after accepting)",
+            });
+        }
+    });
+    return problems;
+}
+
+/**
+ * Every problem with the arguments, found without touching the cloud. Pure: the same arguments
+ * always give the same problems. Values that are Outputs are left for {@link checkResolvedValue}.
+ */
+export function findArgumentProblems(args: unknown): ArgumentProblem[] {
+    const parsed = argsSchema.safeParse(args ?? {}, { reportInput: true });
+    if (parsed.success) {
+        return crossArgumentProblems(args as CortexSecureClusterArgs);
+    }
+    const problems = parsed.error.issues.flatMap(issueToProblems);
+    // Joint rules still run over the arguments that are fine on their own, so one run reports all.
+    if (typeof args === "object" && args !== null && !Array.isArray(args)) {
+        const wellFormed: Record<string, unknown> = { ...(args as Record<string, unknown>) };
+        for (const issue of parsed.error.issues) {
+            const argument = String(issue.path[0]);
+            // An existing VPC with a bad field still excludes the new-VPC settings.
+            const keepExistingVpc = argument === "existingVpc" && typeof wellFormed.existingVpc === "object" && wellFormed.existingVpc !== null;
+            if (!keepExistingVpc) delete wellFormed[argument];
+            if (issue.code === "unrecognized_keys" && issue.path.length === 0) issue.keys.forEach((key) => delete wellFormed[key]);
+        }
+        problems.push(...crossArgumentProblems(wellFormed as CortexSecureClusterArgs));
+    }
+    const seen = new Set<string>();
+    return problems.filter((problem) => {
+        const key = `${problem.argument}\u0000${problem.allowed}`;
+        return seen.has(key) ? false : (seen.add(key), true);
+    });
+}
+
+/** Checks a value that arrived as an Output, once it resolves: a problem, or undefined when it is fine. */
+export function checkResolvedValue(argument: string, rule: z.ZodType, value: unknown): ArgumentProblem | undefined {
+    const result = rule.safeParse(value, { reportInput: true });
+    if (result.success) return undefined;
+    return { argument, value, allowed: result.error.issues[0].message };
+}
+
+export const DEFAULT_VPC_CIDR = "192.168.0.0/16";
+
+/** A node group with every default applied. */
+export interface ResolvedNodeGroup {
+    name: string;
+    instanceType: string;
+    minInstances: number;
+    maxInstances: number;
+    spot: boolean;
+    instanceVolumeSize: number;
+    instanceVolumeType: InstanceVolumeType;
+}
+
+/** The arguments with every default applied: what the component actually builds. */
+export interface ResolvedArgs {
+    clusterName: string;
+    kubernetesVersion: string;
+    /** The cluster VPC's CIDR, new or existing. */
+    vpcCidr: string;
+    /** Given zones; undefined means "look the region's zones up". */
+    availabilityZones: string[] | undefined;
+    existingVpc: ExistingVpc | undefined;
+    subnetVisibility: SubnetVisibility;
+    natGateway: NatGatewayStrategy;
+    vpcEndpoints: VpcEndpointsMode;
+    flowLogs: boolean;
+    apiLoadBalancerScheme: LoadBalancerScheme;
+    operatorLoadBalancerScheme: LoadBalancerScheme;
+    apiLoadBalancerCidrAllowList: string[];
+    operatorLoadBalancerCidrAllowList: string[];
+    sslCertificateArn: pulumi.Input<string> | undefined;
+    apiGateway: boolean;
+    clusterEndpointPublicAccess: boolean;
+    clusterEndpointPublicAccessCidrs: string[];
+    secretsEncryptionKeyArn: pulumi.Input<string> | undefined;
+    controlPlaneLogTypes: ControlPlaneLogType[];
+    logRetentionDays: number;
+    operatorNodeGroup: ResolvedNodeGroup;
+    nodeGroups: ResolvedNodeGroup[];
+    runtimeCredentials: RuntimeCredentials;
+    modelBucketArns: pulumi.Input<string>[];
+    cliUser: boolean;
+    vpcPeering: PeerSpec[];
+    tags: Record<string, string>;
+    protectData: boolean;
+}
+
+/** The allow list a load balancer gets when none is given: open when internet-facing, the VPC and its peers when internal. */
+export function defaultAllowList(scheme: LoadBalancerScheme, vpcCidr: string, peers: PeerSpec[]): string[] {
+    return scheme === "internet-facing" ? ["0.0.0.0/0"] : [vpcCidr, ...peers.map((peer) => peer.cidrBlock)];
+}
+
+/**
+ * Checks the arguments and applies the defaults. Throws one {@link CortexSecureClusterArgsError}
+ * listing every problem.
+ */
+export function resolveArgs(args: CortexSecureClusterArgs = {}): ResolvedArgs {
+    const problems = findArgumentProblems(args);
+    if (problems.length > 0) {
+        throw new CortexSecureClusterArgsError(problems);
+    }
+    const subnetVisibility = args.subnetVisibility ?? "private";
+    const vpcCidr = args.existingVpc?.cidrBlock ?? args.vpcCidr ?? DEFAULT_VPC_CIDR;
+    const vpcPeering = args.vpcPeering ?? [];
+    const apiLoadBalancerScheme = args.apiLoadBalancerScheme ?? "internet-facing";
+    const operatorLoadBalancerScheme = args.operatorLoadBalancerScheme ?? "internet-facing";
+    const operator = args.operatorNodeGroup ?? {};
+    return {
+        clusterName: args.clusterName ?? "cortex",
+        kubernetesVersion: args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
+        vpcCidr,
+        availabilityZones: args.availabilityZones,
+        existingVpc: args.existingVpc,
+        subnetVisibility,
+        natGateway: args.existingVpc ? "none" : (args.natGateway ?? (subnetVisibility === "private" ? "single" : "none")),
+        vpcEndpoints: args.vpcEndpoints ?? (args.existingVpc ? "none" : "gateway"),
+        flowLogs: args.flowLogs ?? true,
+        apiLoadBalancerScheme,
+        operatorLoadBalancerScheme,
+        apiLoadBalancerCidrAllowList: args.apiLoadBalancerCidrAllowList ?? defaultAllowList(apiLoadBalancerScheme, vpcCidr, vpcPeering),
+        operatorLoadBalancerCidrAllowList:
+            args.operatorLoadBalancerCidrAllowList ?? defaultAllowList(operatorLoadBalancerScheme, vpcCidr, vpcPeering),
+        sslCertificateArn: args.sslCertificateArn,
+        apiGateway: args.apiGateway ?? false,
+        clusterEndpointPublicAccess: args.clusterEndpointPublicAccess ?? true,
+        clusterEndpointPublicAccessCidrs:
+            args.clusterEndpointPublicAccess === false ? [] : (args.clusterEndpointPublicAccessCidrs ?? ["0.0.0.0/0"]),
+        secretsEncryptionKeyArn: args.secretsEncryptionKeyArn,
+        controlPlaneLogTypes: args.controlPlaneLogTypes ?? [...CONTROL_PLANE_LOG_TYPES],
+        logRetentionDays: args.logRetentionDays ?? 365,
+        operatorNodeGroup: {
+            name: "operator",
+            instanceType: operator.instanceType ?? "t3.medium",
+            minInstances: operator.minInstances ?? 2,
+            maxInstances: operator.maxInstances ?? 25,
+            spot: false,
+            instanceVolumeSize: 50,
+            instanceVolumeType: "gp3",
+        },
+        nodeGroups: (args.nodeGroups ?? [{ name: "worker", instanceType: "m5.large" }]).map((group) => ({
+            name: group.name,
+            instanceType: group.instanceType,
+            minInstances: group.minInstances ?? 1,
+            maxInstances: group.maxInstances ?? 5,
+            spot: group.spot ?? false,
+            instanceVolumeSize: group.instanceVolumeSize ?? 50,
+            instanceVolumeType: group.instanceVolumeType ?? "gp3",
+        })),
+        runtimeCredentials: args.runtimeCredentials ?? { mode: "iamUser" },
+        modelBucketArns: args.modelBucketArns ?? [],
+        cliUser: args.cliUser ?? false,
+        vpcPeering,
+        tags: args.tags ?? {},
+        protectData: args.protectData ?? true,
+    };
+}
+
+/**
+ * A value that may still be an Output, checked by `rule` once it resolves: resources built from
+ * the returned value fail with a {@link pulumi.ResourceError} naming the argument if it is bad.
+ */
+export function checkWhenResolved<T>(argument: string, rule: z.ZodType, value: pulumi.Input<T>, resource: pulumi.Resource): pulumi.Output<T> {
+    return pulumi.output(value).apply((resolved) => {
+        const problem = checkResolvedValue(argument, rule, resolved);
+        if (problem) {
+            throw new pulumi.ResourceError(formatProblems([problem]), resource);
+        }
+        return resolved;
+    }) as pulumi.Output<T>;
+}

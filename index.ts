@@ -1,0 +1,15 @@
+// The stack program: reads this stack's config, builds one CortexSecureCluster, exports its outputs.
+import * as pulumi from "@pulumi/pulumi";
+import { CortexSecureCluster, parseStackConfig } from "./components";
+
+// Which config keys were set with --secret; the runtime knows, but does not declare it in its types.
+const runtimeWithSecrets = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret?: (key: string) => boolean };
+const config = pulumi.runtime.allConfig();
+const secretKeys = new Set(Object.keys(config).filter((key) => runtimeWithSecrets.isConfigSecret?.(key) ?? false));
+
+const args = parseStackConfig(config, secretKeys, pulumi.getProject());
+const cluster = new CortexSecureCluster(args.clusterName ?? "cortex", args);
+
+export const vpcId = cluster.vpcId;
+export const publicSubnetIds = cluster.publicSubnetIds;
+export const privateSubnetIds = cluster.privateSubnetIds;

@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CortexSecureCluster, CortexSecureClusterArgs } from "../components";
+import { mockCloud, RecordedResource } from "./mockCloud";
+
+let built = 0;
+
+/** The value an Output resolves to. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply(resolve));
+}
+
+/** Whether an Output is marked secret. */
+export function isSecret(output: pulumi.Output<unknown>): Promise<boolean> {
+    return pulumi.isSecret(output);
+}
+
+const runtimeWithRpcs = pulumi.runtime as typeof pulumi.runtime & { waitForRPCs(): Promise<void> };
+
+/** What one build registered, and ways to find it. */
+export class Built {
+    constructor(
+        readonly cluster: CortexSecureCluster,
+        readonly name: string,
+        readonly resources: RecordedResource[],
+    ) {}
+
+    /** Every resource of a type, e.g. `aws:lb/loadBalancer:LoadBalancer`. */
+    ofType(type: string): RecordedResource[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+
+    /** The one resource of a type whose name ends with `suffix`. */
+    one(type: string, suffix = ""): RecordedResource {
+        const matches = this.ofType(type).filter((r) => r.name.endsWith(suffix));
+        if (matches.length !== 1) {
+            throw new Error(`expected one ${type} named …${suffix}, found ${matches.map((r) => r.name).join(", ") || "none"}`);
+        }
+        return matches[0];
+    }
+}
+
+/**
+ * Builds a component under the mock cloud, waits until everything it declares is registered, and
+ * returns what was registered (only this build's resources).
+ */
+export async function build(args: CortexSecureClusterArgs = {}): Promise<Built> {
+    built += 1;
+    const name = `t${built}`;
+    const cluster = new CortexSecureCluster(name, args);
+    await runtimeWithRpcs.waitForRPCs();
+    const resources = mockCloud.resources.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
+    return new Built(cluster, name, resources);
+}

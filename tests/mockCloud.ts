@@ -1,0 +1,279 @@
+// A mock AWS for pulumi.runtime.setMocks: remote components answered with their full output
+// shape, provider functions with real result shapes, and every registration recorded.
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+export const ACCOUNT_ID = "123456789012";
+
+/** What one registration looked like. */
+export interface RecordedResource {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+    id: string;
+    state: Record<string, unknown>;
+}
+
+/** Settings a test may change; `reset()` restores them. */
+export const mockCloud = {
+    region: "us-west-2",
+    zonesByRegion: {
+        "us-east-1": ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"],
+        "us-west-2": ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"],
+        "eu-west-1": ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+    } as Record<string, string[]>,
+    existingRouteTableIds: ["rtb-0aaaaaaaaaaaaaaa1", "rtb-0aaaaaaaaaaaaaaa2"],
+    resources: [] as RecordedResource[],
+    calls: [] as { token: string; inputs: Record<string, unknown> }[],
+    reset(): void {
+        this.region = "us-west-2";
+    },
+};
+
+/** A stable AWS-looking id: prefix and 17 hex digits derived from the seed. */
+export function fakeId(prefix: string, seed: string): string {
+    return `${prefix}-0${createHash("sha1").update(seed).digest("hex").slice(0, 16)}`;
+}
+
+const arn = (service: string, resource: string, region = mockCloud.region) => `arn:aws:${service}:${region}:${ACCOUNT_ID}:${resource}`;
+
+type Inputs = Record<string, unknown>;
+
+function vpcState(name: string, inputs: Inputs): Inputs {
+    const zones = (inputs.availabilityZoneNames as string[] | undefined) ?? mockCloud.zonesByRegion[mockCloud.region].slice(0, 3);
+    const specs = (inputs.subnetSpecs as { type: string; name?: string; tags?: Inputs }[] | undefined) ?? [{ type: "Public" }, { type: "Private" }];
+    const strategy = ((inputs.natGateways as { strategy?: string } | undefined)?.strategy ?? "OnePerAz").toLowerCase();
+    const vpcId = fakeId("vpc", name);
+    const subnets: Inputs[] = [];
+    const routeTables: Inputs[] = [];
+    const natGateways: Inputs[] = [];
+    zones.forEach((zone, zoneIndex) => {
+        for (const spec of specs) {
+            const subnetName = `${name}-${(spec.name ?? spec.type).toLowerCase()}-${zoneIndex + 1}`;
+            const subnetId = fakeId("subnet", subnetName);
+            subnets.push({
+                id: subnetId,
+                urn: `urn:mock::${subnetName}`,
+                vpcId,
+                availabilityZone: zone,
+                mapPublicIpOnLaunch: spec.type === "Public",
+                tags: { ...(spec.tags ?? {}), SubnetType: spec.type },
+                type: spec.type,
+            });
+            routeTables.push({ id: fakeId("rtb", subnetName), urn: `urn:mock::rtb-${subnetName}`, vpcId, tags: { Name: subnetName } });
+            if (spec.type === "Public" && (strategy === "oneperaz" || (strategy === "single" && zoneIndex === 0))) {
+                natGateways.push({ id: fakeId("nat", subnetName), subnetId, urn: `urn:mock::nat-${subnetName}` });
+            }
+        }
+    });
+    const idsOf = (type: string) => subnets.filter((s) => s.type === type).map((s) => s.id as string);
+    return {
+        vpcId,
+        vpc: { id: vpcId, cidrBlock: inputs.cidrBlock, enableDnsHostnames: inputs.enableDnsHostnames, tags: inputs.tags },
+        subnets,
+        publicSubnetIds: idsOf("Public"),
+        privateSubnetIds: idsOf("Private"),
+        isolatedSubnetIds: idsOf("Isolated"),
+        routeTables,
+        routeTableAssociations: routeTables.map((table, i) => ({ id: fakeId("rtbassoc", `${i}-${name}`), routeTableId: table.id, subnetId: subnets[i].id })),
+        routes: [],
+        natGateways,
+        eips: natGateways.map((nat) => ({ id: fakeId("eipalloc", String(nat.id)) })),
+        internetGateway: { id: fakeId("igw", name), vpcId },
+        vpcEndpoints: [],
+        subnetLayout: specs.map((spec) => ({ type: spec.type, name: spec.name })),
+    };
+}
+
+function clusterState(name: string, inputs: Inputs): Inputs {
+    const clusterName = (inputs.name as string | undefined) ?? `${name}-eksCluster-1234567`;
+    const oidcId = createHash("sha1").update(name).digest("hex").slice(0, 32).toUpperCase();
+    const issuer = `https://oidc.eks.${mockCloud.region}.amazonaws.com/id/${oidcId}`;
+    const endpoint = `https://${oidcId}.gr7.${mockCloud.region}.eks.amazonaws.com`;
+    const oidcProviderArn = arn("iam", `oidc-provider/oidc.eks.${mockCloud.region}.amazonaws.com/id/${oidcId}`, "");
+    const clusterSecurityGroupId = fakeId("sg", `${name}-cluster`);
+    const nodeSecurityGroupId = fakeId("sg", `${name}-node`);
+    const eksCluster = {
+        id: clusterName,
+        name: clusterName,
+        arn: arn("eks", `cluster/${clusterName}`),
+        endpoint,
+        version: inputs.version,
+        roleArn: arn("iam", `role/${clusterName}-eksRole`, ""),
+        vpcConfig: {
+            subnetIds: inputs.subnetIds,
+            endpointPrivateAccess: inputs.endpointPrivateAccess,
+            endpointPublicAccess: inputs.endpointPublicAccess,
+            publicAccessCidrs: inputs.publicAccessCidrs,
+            clusterSecurityGroupId: fakeId("sg", `${name}-eks-managed`),
+            securityGroupIds: [clusterSecurityGroupId],
+            vpcId: inputs.vpcId,
+        },
+        identities: [{ oidcs: [{ issuer }] }],
+        certificateAuthority: { data: Buffer.from("mock-ca").toString("base64") },
+        enabledClusterLogTypes: inputs.enabledClusterLogTypes,
+        encryptionConfig: inputs.encryptionConfigKeyArn ? { provider: { keyArn: inputs.encryptionConfigKeyArn }, resources: ["secrets"] } : undefined,
+    };
+    const kubeconfig = {
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": eksCluster.certificateAuthority.data } }],
+        contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
+        "current-context": "aws",
+        users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName] } } }],
+    };
+    return {
+        eksCluster,
+        core: {
+            cluster: eksCluster,
+            endpoint,
+            vpcId: inputs.vpcId,
+            subnetIds: inputs.subnetIds ?? [],
+            publicSubnetIds: inputs.publicSubnetIds,
+            privateSubnetIds: inputs.privateSubnetIds,
+            clusterIamRole: { id: `${clusterName}-eksRole`, arn: eksCluster.roleArn },
+            instanceRoles: [],
+            nodeGroupOptions: {},
+            oidcProvider: { id: oidcProviderArn, arn: oidcProviderArn, url: issuer.replace("https://", "") },
+            provider: { id: fakeId("provider", name) },
+            encryptionConfig: eksCluster.encryptionConfig,
+            accessEntries: [],
+            tags: inputs.tags,
+        },
+        clusterSecurityGroupId,
+        clusterSecurityGroup: { id: clusterSecurityGroupId },
+        nodeSecurityGroupId,
+        nodeSecurityGroup: { id: nodeSecurityGroupId },
+        eksClusterIngressRule: { id: fakeId("sgrule", name) },
+        clusterIngressRuleId: fakeId("sgrule", name),
+        instanceRoles: [],
+        defaultNodeGroup: undefined,
+        defaultNodeGroupAsgName: "",
+        fargateProfileId: "",
+        fargateProfileStatus: "",
+        autoModeNodeRoleName: "",
+        oidcProviderArn,
+        oidcProviderUrl: issuer.replace("https://", ""),
+        oidcIssuer: issuer,
+        kubeconfig,
+        kubeconfigJson: JSON.stringify(kubeconfig),
+        awsProvider: { id: fakeId("provider", `${name}-aws`) },
+    };
+}
+
+function managedNodeGroupState(name: string, inputs: Inputs): Inputs {
+    const groupName = (inputs.nodeGroupName as string | undefined) ?? `${name}-${createHash("sha1").update(name).digest("hex").slice(0, 7)}`;
+    return {
+        nodeGroup: {
+            id: `cluster:${groupName}`,
+            arn: arn("eks", `nodegroup/cluster/${groupName}/mock`),
+            nodeGroupName: groupName,
+            subnetIds: inputs.subnetIds,
+            scalingConfig: inputs.scalingConfig,
+            capacityType: inputs.capacityType ?? "ON_DEMAND",
+            labels: inputs.labels,
+            launchTemplate: inputs.launchTemplate,
+            nodeRoleArn: inputs.nodeRoleArn,
+            status: "ACTIVE",
+            resources: [{ autoscalingGroups: [{ name: `eks-${groupName}-asg` }], remoteAccessSecurityGroupId: "" }],
+            tags: inputs.tags,
+        },
+        placementGroupName: "",
+    };
+}
+
+function customState(type: string, name: string, inputs: Inputs): { id: string; state: Inputs } {
+    const id = fakeId(type.split(":").pop()!.toLowerCase().replace(/[^a-z]/g, "").slice(0, 10) || "res", `${type}/${name}`);
+    const state: Inputs = { ...inputs, arn: arn(type.split(":")[1]?.split("/")[0] ?? "mock", `${name}`) };
+    switch (type) {
+        case "aws:s3/bucket:Bucket":
+        case "aws:s3/bucketV2:BucketV2": {
+            const bucket = (inputs.bucket as string | undefined) ?? `${name}-${id.slice(-7)}`;
+            return { id: bucket, state: { ...state, bucket, arn: `arn:aws:s3:::${bucket}` } };
+        }
+        case "aws:cloudwatch/logGroup:LogGroup": {
+            const logGroupName = (inputs.name as string | undefined) ?? `${name}-${id.slice(-7)}`;
+            return { id: logGroupName, state: { ...state, name: logGroupName, arn: arn("logs", `log-group:${logGroupName}`) } };
+        }
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return {
+                id: arn("elasticloadbalancing", `loadbalancer/net/${name}/${id.slice(-16)}`),
+                state: {
+                    ...state,
+                    arn: arn("elasticloadbalancing", `loadbalancer/net/${name}/${id.slice(-16)}`),
+                    dnsName: `${name}-${id.slice(-10)}.elb.${mockCloud.region}.amazonaws.com`,
+                    zoneId: "Z18D5FSROUN65G",
+                },
+            };
+        case "aws:iam/user:User":
+        case "aws:iam/group:Group":
+        case "aws:iam/role:Role": {
+            const kind = type.split(":").pop()!.toLowerCase();
+            const entityName = (inputs.name as string | undefined) ?? `${name}-${id.slice(-7)}`;
+            return { id: entityName, state: { ...state, name: entityName, arn: arn("iam", `${kind}/${entityName}`, ""), uniqueId: id.toUpperCase() } };
+        }
+        case "aws:iam/policy:Policy": {
+            const policyName = (inputs.name as string | undefined) ?? `${name}-${id.slice(-7)}`;
+            const policyArn = arn("iam", `policy/${policyName}`, "");
+            return { id: policyArn, state: { ...state, name: policyName, arn: policyArn } };
+        }
+        case "aws:iam/accessKey:AccessKey":
+            return {
+                id: `AKIA${createHash("sha1").update(name).digest("hex").slice(0, 16).toUpperCase()}`,
+                state: {
+                    ...state,
+                    secret: createHash("sha256").update(name).digest("base64").slice(0, 40),
+                    status: "Active",
+                },
+            };
+        case "aws:kms/key:Key":
+            return { id, state: { ...state, keyId: id, arn: arn("kms", `key/${id}`) } };
+        case "aws:ec2/vpcPeeringConnection:VpcPeeringConnection":
+            return { id: fakeId("pcx", name), state: { ...state, acceptStatus: inputs.autoAccept ? "active" : "pending-acceptance" } };
+        case "aws:apigatewayv2/api:Api":
+            return { id, state: { ...state, apiEndpoint: `https://${id.slice(-10)}.execute-api.${mockCloud.region}.amazonaws.com` } };
+        default:
+            return { id, state: { ...state, name: inputs.name ?? name } };
+    }
+}
+
+export const mocks: pulumi.runtime.Mocks = {
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+        let result: { id: string | undefined; state: Inputs };
+        switch (args.type) {
+            case "awsx:ec2:Vpc":
+                result = { id: undefined, state: vpcState(args.name, args.inputs) };
+                break;
+            case "eks:index:Cluster":
+                result = { id: undefined, state: clusterState(args.name, args.inputs) };
+                break;
+            case "eks:index:ManagedNodeGroup":
+                result = { id: undefined, state: managedNodeGroupState(args.name, args.inputs) };
+                break;
+            default:
+                result = args.custom ? customState(args.type, args.name, args.inputs) : { id: undefined, state: {} };
+        }
+        mockCloud.resources.push({ type: args.type, name: args.name, inputs: args.inputs, id: result.id ?? "", state: result.state });
+        return result;
+    },
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        mockCloud.calls.push({ token: args.token, inputs: args.inputs });
+        const region = mockCloud.region;
+        switch (args.token) {
+            case "aws:index/getRegion:getRegion":
+                return { id: region, region, name: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+            case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+                const names = mockCloud.zonesByRegion[region] ?? [];
+                return { id: region, names, zoneIds: names.map((_, i) => `${region.slice(0, 3)}-az${i + 1}`), groupNames: [region], state: args.inputs.state };
+            }
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { id: ACCOUNT_ID, accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`, userId: "AIDAMOCKDEPLOYER" };
+            case "aws:index/getPartition:getPartition":
+                return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+            case "aws:ec2/getRouteTables:getRouteTables":
+                return { id: String(args.inputs.vpcId), vpcId: args.inputs.vpcId, ids: mockCloud.existingRouteTableIds };
+            default:
+                throw new Error(`the mock cloud does not answer ${args.token}; add it to tests/mockCloud.ts`);
+        }
+    },
+};

@@ -1,0 +1,12 @@
+// The one place that installs the mock cloud: one mock monitor per process.
+import * as pulumi from "@pulumi/pulumi";
+import { mockCloud, mocks } from "./mockCloud";
+
+pulumi.runtime.setMocks(mocks, "cortex-secure-cluster", "test", false);
+pulumi.runtime.setConfig("aws:region", mockCloud.region);
+
+export const mochaHooks = {
+    afterEach(): void {
+        mockCloud.reset();
+    },
+};
