@@ -13,3 +13,6 @@ const cluster = new CortexSecureCluster(args.clusterName ?? "cortex", args);
 export const vpcId = cluster.vpcId;
 export const publicSubnetIds = cluster.publicSubnetIds;
 export const privateSubnetIds = cluster.privateSubnetIds;
+export const clusterName = cluster.clusterName;
+export const kubeconfig = cluster.kubeconfig;
+export const oidcProviderArn = cluster.oidcProviderArn;

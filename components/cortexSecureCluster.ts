@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CortexSecureClusterArgs } from "./args";
+import { createCluster } from "./cluster";
 import { createNetwork } from "./network";
 import { ResolvedArgs, resolveArgs } from "./validation";
 
@@ -23,6 +24,12 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
     public readonly publicSubnetIds: pulumi.Output<string[]>;
     /** The private subnets (internal load balancers; the nodes when visibility is private). */
     public readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** The EKS cluster's name. */
+    public readonly clusterName: pulumi.Output<string>;
+    /** A kubeconfig for the cluster (secret). */
+    public readonly kubeconfig: pulumi.Output<string>;
+    /** The cluster's IAM OIDC provider, for service-account roles. */
+    public readonly oidcProviderArn: pulumi.Output<string>;
 
     constructor(name: string, args: CortexSecureClusterArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Every rule is checked before anything is registered.
@@ -36,10 +43,18 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         this.publicSubnetIds = network.publicSubnetIds;
         this.privateSubnetIds = network.privateSubnetIds;
 
+        const cluster = createCluster(name, settings, network, tags, this);
+        this.clusterName = cluster.clusterName;
+        this.kubeconfig = cluster.kubeconfig;
+        this.oidcProviderArn = cluster.oidcProviderArn;
+
         this.registerOutputs({
             vpcId: this.vpcId,
             publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,
+            clusterName: this.clusterName,
+            kubeconfig: this.kubeconfig,
+            oidcProviderArn: this.oidcProviderArn,
         });
     }
 }
