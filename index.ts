@@ -16,3 +16,7 @@ export const privateSubnetIds = cluster.privateSubnetIds;
 export const clusterName = cluster.clusterName;
 export const kubeconfig = cluster.kubeconfig;
 export const oidcProviderArn = cluster.oidcProviderArn;
+export const apiLoadBalancerDnsName = cluster.apiLoadBalancerDnsName;
+export const operatorLoadBalancerDnsName = cluster.operatorLoadBalancerDnsName;
+export const apiEndpoint = cluster.apiEndpoint;
+export const operatorEndpoint = cluster.operatorEndpoint;

@@ -119,6 +119,28 @@ export type RuntimeCredentials =
           serviceAccount?: string;
       };
 
+/**
+ * The NodePorts the load balancers' target groups send traffic to. Cortex's ingress gateways must
+ * expose their Services on these NodePorts.
+ */
+export interface LoadBalancerNodePorts {
+    /**
+     * Plain HTTP of the API gateway; the API load balancer's port 80 (and 443 when it terminates TLS).
+     * @default 30080
+     */
+    apiHttp?: number;
+    /**
+     * TLS of the API gateway; the API load balancer's port 443 when it passes TLS through.
+     * @default 30443
+     */
+    apiHttps?: number;
+    /**
+     * TLS of the operator gateway; the operator load balancer's port 443.
+     * @default 31443
+     */
+    operatorHttps?: number;
+}
+
 /** A VPC to peer with the cluster's VPC. */
 export interface PeerSpec {
     /** The peer VPC's id. */
@@ -231,6 +253,12 @@ export interface CortexSecureClusterArgs {
      * Rule: each a valid IPv4 network CIDR, any prefix /0–/32.
      */
     operatorLoadBalancerCidrAllowList?: string[];
+    /**
+     * The NodePorts behind the load balancers' listeners.
+     * @default {apiHttp: 30080, apiHttps: 30443, operatorHttps: 31443}
+     * Rule: each an integer in the NodePort range 30000–32767; all distinct.
+     */
+    loadBalancerNodePorts?: LoadBalancerNodePorts;
     /**
      * An ACM certificate; the API load balancer then terminates TLS on 443 with a modern policy.
      * @default none: port 443 passes TLS through to the cluster

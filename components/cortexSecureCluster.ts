@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CortexSecureClusterArgs } from "./args";
 import { createCluster } from "./cluster";
+import { createLoadBalancers } from "./loadBalancers";
 import { createNetwork } from "./network";
 import { ResolvedArgs, resolveArgs } from "./validation";
 
@@ -30,6 +31,14 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
     public readonly kubeconfig: pulumi.Output<string>;
     /** The cluster's IAM OIDC provider, for service-account roles. */
     public readonly oidcProviderArn: pulumi.Output<string>;
+    /** The API network load balancer's DNS name. */
+    public readonly apiLoadBalancerDnsName: pulumi.Output<string>;
+    /** The operator network load balancer's DNS name. */
+    public readonly operatorLoadBalancerDnsName: pulumi.Output<string>;
+    /** Where the APIs are served: `https://` when the load balancer terminates TLS, else `http://`. */
+    public readonly apiEndpoint: pulumi.Output<string>;
+    /** The operator's endpoint for the Cortex CLI: `https://` + the operator load balancer's DNS name. */
+    public readonly operatorEndpoint: pulumi.Output<string>;
 
     constructor(name: string, args: CortexSecureClusterArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Every rule is checked before anything is registered.
@@ -48,6 +57,12 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         this.kubeconfig = cluster.kubeconfig;
         this.oidcProviderArn = cluster.oidcProviderArn;
 
+        const loadBalancers = createLoadBalancers(name, settings, network, cluster, tags, this);
+        this.apiLoadBalancerDnsName = loadBalancers.api.dnsName;
+        this.operatorLoadBalancerDnsName = loadBalancers.operator.dnsName;
+        this.apiEndpoint = pulumi.interpolate`${settings.sslCertificateArn ? "https" : "http"}://${loadBalancers.api.dnsName}`;
+        this.operatorEndpoint = pulumi.interpolate`https://${loadBalancers.operator.dnsName}`;
+
         this.registerOutputs({
             vpcId: this.vpcId,
             publicSubnetIds: this.publicSubnetIds,
@@ -55,6 +70,10 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
             clusterName: this.clusterName,
             kubeconfig: this.kubeconfig,
             oidcProviderArn: this.oidcProviderArn,
+            apiLoadBalancerDnsName: this.apiLoadBalancerDnsName,
+            operatorLoadBalancerDnsName: this.operatorLoadBalancerDnsName,
+            apiEndpoint: this.apiEndpoint,
+            operatorEndpoint: this.operatorEndpoint,
         });
     }
 }

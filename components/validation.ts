@@ -8,6 +8,7 @@ import {
     ExistingVpc,
     InstanceVolumeType,
     LOG_RETENTION_DAYS,
+    LoadBalancerNodePorts,
     LoadBalancerScheme,
     NatGatewayStrategy,
     PeerSpec,
@@ -75,7 +76,10 @@ const ipv4Cidr = (allowedPrefix: { min: number; max: number }) =>
     });
 
 const anyCidr = ipv4Cidr({ min: 0, max: 32 });
-const cidrList = z.array(anyCidr, { error: "a list of IPv4 CIDRs" }).min(1, { error: "at least one CIDR (omit the argument for the default)" });
+const cidrList = z
+    .array(anyCidr, { error: "a list of IPv4 CIDRs" })
+    .min(1, { error: "at least one CIDR (omit the argument for the default)" })
+    .refine((cidrs) => new Set(cidrs).size === cidrs.length, { error: "a list of IPv4 CIDRs without repeats" });
 const bool = z.boolean({ error: "true or false" });
 const count = (allowed: string) => z.number({ error: allowed }).int({ error: allowed });
 
@@ -211,6 +215,26 @@ const tags = z.record(z.string(), z.unknown(), { error: "a map of tag keys to st
     }
 });
 
+const nodePort = count("an integer in the NodePort range 30000–32767")
+    .min(30000, { error: "an integer in the NodePort range 30000–32767" })
+    .max(32767, { error: "an integer in the NodePort range 30000–32767" });
+
+/** Where the load balancers send traffic when `loadBalancerNodePorts` does not say. */
+export const DEFAULT_NODE_PORTS: Required<LoadBalancerNodePorts> = { apiHttp: 30080, apiHttps: 30443, operatorHttps: 31443 };
+
+const loadBalancerNodePorts = z
+    .strictObject(
+        { apiHttp: nodePort.optional(), apiHttps: nodePort.optional(), operatorHttps: nodePort.optional() },
+        { error: "{apiHttp?, apiHttps?, operatorHttps?}" },
+    )
+    .refine(
+        (ports) => {
+            const all = Object.values({ ...DEFAULT_NODE_PORTS, ...ports });
+            return new Set(all).size === all.length;
+        },
+        { error: "three distinct NodePorts (counting the defaults 30080, 30443, 31443 for the ones not given)" },
+    );
+
 const availabilityZone = /^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/;
 
 const argsSchema = z.strictObject(
@@ -246,6 +270,7 @@ const argsSchema = z.strictObject(
         operatorLoadBalancerScheme: oneOf<LoadBalancerScheme>(["internet-facing", "internal"]).optional(),
         apiLoadBalancerCidrAllowList: cidrList.optional(),
         operatorLoadBalancerCidrAllowList: cidrList.optional(),
+        loadBalancerNodePorts: loadBalancerNodePorts.optional(),
         sslCertificateArn: input(valueRules.acmCertificateArn).optional(),
         apiGateway: bool.optional(),
         clusterEndpointPublicAccess: bool.optional(),
@@ -490,6 +515,7 @@ export interface ResolvedArgs {
     operatorLoadBalancerScheme: LoadBalancerScheme;
     apiLoadBalancerCidrAllowList: string[];
     operatorLoadBalancerCidrAllowList: string[];
+    loadBalancerNodePorts: Required<LoadBalancerNodePorts>;
     sslCertificateArn: pulumi.Input<string> | undefined;
     apiGateway: boolean;
     clusterEndpointPublicAccess: boolean;
@@ -542,6 +568,7 @@ export function resolveArgs(args: CortexSecureClusterArgs = {}): ResolvedArgs {
         apiLoadBalancerCidrAllowList: args.apiLoadBalancerCidrAllowList ?? defaultAllowList(apiLoadBalancerScheme, vpcCidr, vpcPeering),
         operatorLoadBalancerCidrAllowList:
             args.operatorLoadBalancerCidrAllowList ?? defaultAllowList(operatorLoadBalancerScheme, vpcCidr, vpcPeering),
+        loadBalancerNodePorts: { ...DEFAULT_NODE_PORTS, ...args.loadBalancerNodePorts },
         sslCertificateArn: args.sslCertificateArn,
         apiGateway: args.apiGateway ?? false,
         clusterEndpointPublicAccess: args.clusterEndpointPublicAccess ?? true,
