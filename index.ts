@@ -20,3 +20,5 @@ export const apiLoadBalancerDnsName = cluster.apiLoadBalancerDnsName;
 export const operatorLoadBalancerDnsName = cluster.operatorLoadBalancerDnsName;
 export const apiEndpoint = cluster.apiEndpoint;
 export const operatorEndpoint = cluster.operatorEndpoint;
+export const apiGatewayEndpoint = cluster.apiGatewayEndpoint;
+export const vpcPeeringConnectionIds = cluster.vpcPeeringConnectionIds;

@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import { createApiGateway } from "./apiGateway";
 import { CortexSecureClusterArgs } from "./args";
 import { createCluster } from "./cluster";
 import { createLoadBalancers } from "./loadBalancers";
 import { createNetwork } from "./network";
+import { createVpcPeering } from "./peering";
 import { ResolvedArgs, resolveArgs } from "./validation";
 
 /** The component's Pulumi type token. */
@@ -39,6 +41,10 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
     public readonly apiEndpoint: pulumi.Output<string>;
     /** The operator's endpoint for the Cortex CLI: `https://` + the operator load balancer's DNS name. */
     public readonly operatorEndpoint: pulumi.Output<string>;
+    /** The API Gateway invoke URL in front of the API load balancer; only with `apiGateway`. */
+    public readonly apiGatewayEndpoint: pulumi.Output<string> | undefined;
+    /** One peering connection id per `vpcPeering` entry, in order: the other side accepts these. */
+    public readonly vpcPeeringConnectionIds: pulumi.Output<string[]>;
 
     constructor(name: string, args: CortexSecureClusterArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Every rule is checked before anything is registered.
@@ -62,6 +68,9 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         this.operatorLoadBalancerDnsName = loadBalancers.operator.dnsName;
         this.apiEndpoint = pulumi.interpolate`${settings.sslCertificateArn ? "https" : "http"}://${loadBalancers.api.dnsName}`;
         this.operatorEndpoint = pulumi.interpolate`https://${loadBalancers.operator.dnsName}`;
+        this.apiGatewayEndpoint = settings.apiGateway ? createApiGateway(name, settings, network, loadBalancers.api, tags, this) : undefined;
+
+        this.vpcPeeringConnectionIds = createVpcPeering(name, settings, network, tags, this);
 
         this.registerOutputs({
             vpcId: this.vpcId,
@@ -74,6 +83,8 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
             operatorLoadBalancerDnsName: this.operatorLoadBalancerDnsName,
             apiEndpoint: this.apiEndpoint,
             operatorEndpoint: this.operatorEndpoint,
+            apiGatewayEndpoint: this.apiGatewayEndpoint,
+            vpcPeeringConnectionIds: this.vpcPeeringConnectionIds,
         });
     }
 }

@@ -12,6 +12,11 @@ export interface Network {
     privateSubnetIds: pulumi.Output<string[]>;
     /** Every route table of the cluster VPC: each gets the routes to the peers. */
     routeTableIds: pulumi.Output<string[]>;
+    /**
+     * How many route tables there are, known before their ids (during a preview), so resources
+     * per route table can be declared and shown before the VPC exists.
+     */
+    routeTableCount: pulumi.Output<number>;
     /** The zones the new VPC spans (for an existing VPC: unknown here, empty). */
     availabilityZones: pulumi.Output<string[]>;
     /** The subnets the nodes live in, per `subnetVisibility`. */
@@ -35,6 +40,9 @@ export function defaultAvailabilityZones(region: string, availableZoneNames: str
         .sort()
         .slice(0, wanted);
 }
+
+/** awsx gives every subnet a route table of its own: one public and one private per zone. */
+const SUBNETS_PER_ZONE = 2;
 
 const AWSX_NAT_STRATEGY = { none: "None", single: "Single", highly_available: "OnePerAz" } as const;
 
@@ -96,6 +104,7 @@ function newNetwork(
         privateSubnetIds,
         // A remote component hands back route tables as resources (or, in a mock, plain objects): take their ids.
         routeTableIds: vpc.apply((v) => v.routeTables).apply((tables) => pulumi.all(tables.map((table) => table.id))),
+        routeTableCount: zones.apply((zoneNames) => zoneNames.length * SUBNETS_PER_ZONE),
         availabilityZones: zones,
         nodeSubnetIds: args.subnetVisibility === "private" ? privateSubnetIds : publicSubnetIds,
     };
@@ -106,12 +115,14 @@ function existingNetwork(args: ResolvedArgs, parent: pulumi.Resource): Network {
     const vpcId = pulumi.output(existing.vpcId);
     const publicSubnetIds = pulumi.output(existing.publicSubnetIds);
     const privateSubnetIds = pulumi.output(existing.privateSubnetIds);
+    const routeTableIds = aws.ec2.getRouteTablesOutput({ vpcId }, { parent }).ids;
     return {
         vpcId,
         vpcCidr: existing.cidrBlock,
         publicSubnetIds,
         privateSubnetIds,
-        routeTableIds: aws.ec2.getRouteTablesOutput({ vpcId }, { parent }).ids,
+        routeTableIds,
+        routeTableCount: routeTableIds.apply((ids) => ids.length),
         availabilityZones: pulumi.output([]),
         nodeSubnetIds: args.subnetVisibility === "private" ? privateSubnetIds : publicSubnetIds,
     };

@@ -301,8 +301,14 @@ function customState(type: string, name: string, inputs: Inputs): { id: string; 
             return { id, state: { ...state, keyId: id, arn: arn("kms", `key/${id}`) } };
         case "aws:ec2/vpcPeeringConnection:VpcPeeringConnection":
             return { id: fakeId("pcx", name), state: { ...state, acceptStatus: inputs.autoAccept ? "active" : "pending-acceptance" } };
-        case "aws:apigatewayv2/api:Api":
-            return { id, state: { ...state, apiEndpoint: `https://${id.slice(-10)}.execute-api.${mockCloud.region}.amazonaws.com` } };
+        case "aws:apigatewayv2/api:Api": {
+            const apiId = id.slice(-10);
+            return { id: apiId, state: { ...state, apiEndpoint: `https://${apiId}.execute-api.${mockCloud.region}.amazonaws.com` } };
+        }
+        case "aws:apigatewayv2/stage:Stage": {
+            const path = inputs.name === "$default" ? "" : String(inputs.name);
+            return { id, state: { ...state, invokeUrl: `https://${inputs.apiId}.execute-api.${mockCloud.region}.amazonaws.com/${path}` } };
+        }
         default:
             return { id, state: { ...state, name: inputs.name ?? name } };
     }

@@ -1,0 +1,118 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { BuiltLoadBalancer } from "./loadBalancers";
+import { Network } from "./network";
+import { ResolvedArgs } from "./validation";
+
+/** The listener of the API load balancer that API Gateway forwards to: plain HTTP, inside the VPC. */
+export const API_GATEWAY_LISTENER_PORT = 80;
+
+/** The fields of each access log line: who called what, and how it went. */
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+    requestId: "$context.requestId",
+    ip: "$context.identity.sourceIp",
+    requestTime: "$context.requestTime",
+    httpMethod: "$context.httpMethod",
+    routeKey: "$context.routeKey",
+    path: "$context.path",
+    status: "$context.status",
+    protocol: "$context.protocol",
+    responseLength: "$context.responseLength",
+    integrationError: "$context.integrationErrorMessage",
+});
+
+/**
+ * An API Gateway HTTP API in front of the API load balancer: a VPC link into the private subnets,
+ * a proxy integration to the load balancer's HTTP listener, a default stage with access logs.
+ * Callers get API Gateway's trusted certificate even when the load balancer is internal.
+ * Returns the API's invoke URL.
+ */
+export function createApiGateway(
+    name: string,
+    args: ResolvedArgs,
+    network: Network,
+    apiLoadBalancer: BuiltLoadBalancer,
+    tags: Record<string, string>,
+    parent: pulumi.Resource,
+): pulumi.Output<string> {
+    const prefix = `${name}-api-gateway`;
+    const linkSecurityGroup = new aws.ec2.SecurityGroup(
+        prefix,
+        {
+            vpcId: network.vpcId,
+            description: `API Gateway VPC link of ${args.clusterName}: to the API load balancer's HTTP listener only`,
+            tags: { ...tags, Name: `${args.clusterName}-api-gateway-link` },
+        },
+        { parent },
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+        `${prefix}-out-${API_GATEWAY_LISTENER_PORT}`,
+        {
+            securityGroupId: linkSecurityGroup.id,
+            ipProtocol: "tcp",
+            fromPort: API_GATEWAY_LISTENER_PORT,
+            toPort: API_GATEWAY_LISTENER_PORT,
+            referencedSecurityGroupId: apiLoadBalancer.securityGroup.id,
+            description: "to the API load balancer",
+            tags,
+        },
+        { parent },
+    );
+    // The API load balancer admits the VPC link by its security group, whatever its allow list.
+    new aws.vpc.SecurityGroupIngressRule(
+        `${prefix}-to-api-lb-${API_GATEWAY_LISTENER_PORT}`,
+        {
+            securityGroupId: apiLoadBalancer.securityGroup.id,
+            ipProtocol: "tcp",
+            fromPort: API_GATEWAY_LISTENER_PORT,
+            toPort: API_GATEWAY_LISTENER_PORT,
+            referencedSecurityGroupId: linkSecurityGroup.id,
+            description: "from the API Gateway VPC link",
+            tags,
+        },
+        { parent },
+    );
+
+    const vpcLink = new aws.apigatewayv2.VpcLink(
+        prefix,
+        { name: `${args.clusterName}-api`, subnetIds: network.privateSubnetIds, securityGroupIds: [linkSecurityGroup.id], tags },
+        { parent },
+    );
+    const api = new aws.apigatewayv2.Api(
+        prefix,
+        { name: `${args.clusterName}-api`, protocolType: "HTTP", description: `Cortex APIs of ${args.clusterName}`, tags },
+        { parent },
+    );
+    const integration = new aws.apigatewayv2.Integration(
+        prefix,
+        {
+            apiId: api.id,
+            integrationType: "HTTP_PROXY",
+            integrationMethod: "ANY",
+            connectionType: "VPC_LINK",
+            connectionId: vpcLink.id,
+            integrationUri: apiLoadBalancer.listeners[API_GATEWAY_LISTENER_PORT].arn,
+            payloadFormatVersion: "1.0",
+        },
+        { parent },
+    );
+    new aws.apigatewayv2.Route(prefix, { apiId: api.id, routeKey: "$default", target: pulumi.interpolate`integrations/${integration.id}` }, { parent });
+
+    const accessLogs = new aws.cloudwatch.LogGroup(
+        `${prefix}-access-logs`,
+        { name: `/aws/apigateway/${args.clusterName}`, retentionInDays: args.logRetentionDays, tags },
+        { parent, retainOnDelete: args.protectData },
+    );
+    const stage = new aws.apigatewayv2.Stage(
+        prefix,
+        {
+            apiId: api.id,
+            name: "$default",
+            autoDeploy: true,
+            accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+            tags,
+        },
+        { parent },
+    );
+    return stage.invokeUrl;
+}
