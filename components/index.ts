@@ -4,3 +4,4 @@ export { CortexSecureCluster, CORTEX_SECURE_CLUSTER_TYPE, CLUSTER_NAME_TAG } fro
 export { ArgumentProblem, CortexSecureClusterArgsError, ResolvedArgs, findArgumentProblems, resolveArgs } from "./validation";
 export { CONFIG_NAMESPACE, parseStackConfig, readStackFile } from "./config";
 export { defaultAvailabilityZones } from "./network";
+export { CLI_KEY_SHELL_VARIABLES, CortexCliEnvironment } from "./cliEnvironment";
