@@ -73,6 +73,14 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         this.vpcPeeringConnectionIds = createVpcPeering(name, settings, network, tags, this);
 
         this.registerOutputs({
+            // What was asked for, in the terms the policy pack and a review check against.
+            posture: {
+                subnetVisibility: settings.subnetVisibility,
+                loadBalancers: {
+                    api: { scheme: settings.apiLoadBalancerScheme, allowList: settings.apiLoadBalancerCidrAllowList },
+                    operator: { scheme: settings.operatorLoadBalancerScheme, allowList: settings.operatorLoadBalancerCidrAllowList },
+                },
+            },
             vpcId: this.vpcId,
             publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,

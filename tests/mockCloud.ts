@@ -2,6 +2,7 @@
 // shape, provider functions with real result shapes, and every registration recorded.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { PlannedResource, SecretValue } from "../policy/rules";
 
 export const ACCOUNT_ID = "123456789012";
 
@@ -14,7 +15,12 @@ export interface RecordedResource {
     state: Record<string, unknown>;
     /** The resource options the SDK sent with the registration. */
     options: RegistrationOptions;
+    urn: string;
+    /** A component's registered outputs, serialized as the engine gets them (secrets keep their marker). */
+    readonly outputs: Record<string, unknown> | undefined;
 }
+
+const outputsByUrn = new Map<string, Record<string, unknown>>();
 
 /** Resource options as the engine sees them (the mock API itself does not pass them on). */
 export interface RegistrationOptions {
@@ -64,6 +70,24 @@ export function recordRegistrationOptions(monitor: object): void {
         return register(req, tracked(callback));
     };
     target.invoke = (req, callback) => invoke(req, tracked(callback));
+
+    const withOutputs = monitor as { registerResourceOutputs(req: RegisterOutputsRequestLike, callback: Callback): unknown };
+    const registerOutputs = withOutputs.registerResourceOutputs.bind(monitor);
+    withOutputs.registerResourceOutputs = (req, callback) => {
+        outputsByUrn.set(req.getUrn(), (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>);
+        return registerOutputs(req, callback);
+    };
+}
+
+interface RegisterOutputsRequestLike {
+    getUrn(): string;
+    getOutputs(): { toJavaScript(): unknown } | undefined;
+}
+
+/** The URN the mock monitor gives a resource (the engine's scheme: parent types joined by `$`). */
+function urnOf(type: string, name: string, parent: string): string {
+    const qualifiedType = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualifiedType}::${name}`;
 }
 
 let inFlight = 0;
@@ -331,7 +355,19 @@ export const mocks: pulumi.runtime.Mocks = {
                 result = args.custom ? customState(args.type, args.name, args.inputs) : { id: undefined, state: {} };
         }
         const options = optionsByResource.get(`${args.type}::${args.name}`) ?? { parent: "", dependencies: [], retainOnDelete: false, protect: false };
-        mockCloud.resources.push({ type: args.type, name: args.name, inputs: args.inputs, id: result.id ?? "", state: result.state, options });
+        const urn = urnOf(args.type, args.name, options.parent);
+        mockCloud.resources.push({
+            type: args.type,
+            name: args.name,
+            inputs: args.inputs,
+            id: result.id ?? "",
+            state: result.state,
+            options,
+            urn,
+            get outputs() {
+                return outputsByUrn.get(urn);
+            },
+        });
         return result;
     },
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
@@ -355,3 +391,41 @@ export const mocks: pulumi.runtime.Mocks = {
         }
     },
 };
+
+const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** A serialized property tree with secrets as {@link SecretValue}s. */
+function fromSerialized(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(fromSerialized);
+    if (value === null || typeof value !== "object") return value;
+    const record = value as Record<string, unknown>;
+    if (record[SIGNATURE_KEY] === SECRET_SIGNATURE) return new SecretValue(fromSerialized(record.value));
+    return Object.fromEntries(Object.entries(record).map(([key, child]) => [key, fromSerialized(child)]));
+}
+
+/** A property tree with resource objects (inputs that referenced a resource) as the engine shows them: their URN. */
+function withoutResourceObjects(value: unknown): unknown {
+    if (pulumi.Resource.isInstance(value)) {
+        const resource = value as unknown as { __pulumiType?: string; __name?: string };
+        return { resourceReference: `${resource.__pulumiType}::${resource.__name}` };
+    }
+    if (Array.isArray(value)) return value.map(withoutResourceObjects);
+    if (value === null || typeof value !== "object") return value;
+    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, withoutResourceObjects(child)]));
+}
+
+/**
+ * Registrations as the policy rules see resources: a custom resource's state (its inputs plus what
+ * the cloud computed), a remote component's inputs and outputs, a local component's registered
+ * outputs with their secrets visible.
+ */
+export function toPlannedResources(records: RecordedResource[]): PlannedResource[] {
+    return records.map((record) => ({
+        type: record.type,
+        name: record.name,
+        urn: record.urn,
+        props: record.outputs ? (fromSerialized(record.outputs) as Record<string, unknown>) : (withoutResourceObjects({ ...record.inputs, ...record.state }) as Record<string, unknown>),
+        secretsVisible: record.outputs !== undefined,
+    }));
+}
