@@ -5,6 +5,14 @@ import * as pulumi from "@pulumi/pulumi";
 
 export const ACCOUNT_ID = "123456789012";
 
+/** Resource options as the engine receives them with a registration. */
+export interface RegistrationOptions {
+    retainOnDelete: boolean;
+    protect: boolean;
+    /** The parent's URN ("" for none). */
+    parent: string;
+}
+
 /** What one registration looked like. */
 export interface RecordedResource {
     type: string;
@@ -12,6 +20,7 @@ export interface RecordedResource {
     inputs: Record<string, unknown>;
     id: string;
     state: Record<string, unknown>;
+    options: RegistrationOptions;
 }
 
 /** Settings a test may change; `reset()` restores them. */
@@ -188,8 +197,21 @@ function customState(type: string, name: string, inputs: Inputs): { id: string; 
     switch (type) {
         case "aws:s3/bucket:Bucket":
         case "aws:s3/bucketV2:BucketV2": {
-            const bucket = (inputs.bucket as string | undefined) ?? `${name}-${id.slice(-7)}`;
-            return { id: bucket, state: { ...state, bucket, arn: `arn:aws:s3:::${bucket}` } };
+            // The provider appends 26 unique digits to a bucketPrefix.
+            const uniqueSuffix = BigInt(`0x${createHash("sha1").update(name).digest("hex")}`).toString().slice(0, 26);
+            const prefix = inputs.bucketPrefix as string | undefined;
+            const bucket = (inputs.bucket as string | undefined) ?? (prefix ? `${prefix}${uniqueSuffix}` : `${name}-${id.slice(-7)}`);
+            return {
+                id: bucket,
+                state: {
+                    ...state,
+                    bucket,
+                    arn: `arn:aws:s3:::${bucket}`,
+                    bucketDomainName: `${bucket}.s3.amazonaws.com`,
+                    bucketRegionalDomainName: `${bucket}.s3.${mockCloud.region}.amazonaws.com`,
+                    region: mockCloud.region,
+                },
+            };
         }
         case "aws:cloudwatch/logGroup:LogGroup": {
             const logGroupName = (inputs.name as string | undefined) ?? `${name}-${id.slice(-7)}`;
@@ -237,6 +259,35 @@ function customState(type: string, name: string, inputs: Inputs): { id: string; 
     }
 }
 
+const optionsByRegistration = new Map<string, RegistrationOptions>();
+const registrationKey = (type: string, name: string) => `${type}\u0000${name}`;
+
+/** The part of a registration request the mocks never see: the resource options. */
+interface RegisterResourceRequest {
+    getType(): string;
+    getName(): string;
+    getRetainondelete(): boolean | undefined;
+    getProtect(): boolean | undefined;
+    getParent(): string;
+}
+
+/**
+ * Makes every recorded resource carry the options it was registered with, read from the request
+ * the SDK sends the (mock) engine: `setMocks` hands the mocks only type, name and inputs.
+ */
+export function recordRegistrationOptions(monitor: unknown): void {
+    const target = monitor as { registerResource(request: RegisterResourceRequest, callback: unknown): void };
+    const register = target.registerResource.bind(target);
+    target.registerResource = (request, callback) => {
+        optionsByRegistration.set(registrationKey(request.getType(), request.getName()), {
+            retainOnDelete: request.getRetainondelete() === true,
+            protect: request.getProtect() === true,
+            parent: request.getParent(),
+        });
+        register(request, callback);
+    };
+}
+
 export const mocks: pulumi.runtime.Mocks = {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
         let result: { id: string | undefined; state: Inputs };
@@ -253,7 +304,8 @@ export const mocks: pulumi.runtime.Mocks = {
             default:
                 result = args.custom ? customState(args.type, args.name, args.inputs) : { id: undefined, state: {} };
         }
-        mockCloud.resources.push({ type: args.type, name: args.name, inputs: args.inputs, id: result.id ?? "", state: result.state });
+        const options = optionsByRegistration.get(registrationKey(args.type, args.name)) ?? { retainOnDelete: false, protect: false, parent: "" };
+        mockCloud.resources.push({ type: args.type, name: args.name, inputs: args.inputs, id: result.id ?? "", state: result.state, options });
         return result;
     },
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
