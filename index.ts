@@ -13,3 +13,5 @@ const cluster = new CortexSecureCluster(args.clusterName ?? "cortex", args);
 export const vpcId = cluster.vpcId;
 export const publicSubnetIds = cluster.publicSubnetIds;
 export const privateSubnetIds = cluster.privateSubnetIds;
+export const bucketName = cluster.bucketName;
+export const logGroupName = cluster.logGroupName;

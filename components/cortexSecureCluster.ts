@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CortexSecureClusterArgs } from "./args";
 import { createNetwork } from "./network";
+import { createStorage } from "./storage";
 import { ResolvedArgs, resolveArgs } from "./validation";
 
 /** The component's Pulumi type token. */
@@ -23,6 +24,10 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
     public readonly publicSubnetIds: pulumi.Output<string[]>;
     /** The private subnets (internal load balancers; the nodes when visibility is private). */
     public readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** The Cortex S3 bucket's name. */
+    public readonly bucketName: pulumi.Output<string>;
+    /** The Cortex CloudWatch log group's name (the cluster name). */
+    public readonly logGroupName: pulumi.Output<string>;
 
     constructor(name: string, args: CortexSecureClusterArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Every rule is checked before anything is registered.
@@ -36,10 +41,16 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         this.publicSubnetIds = network.publicSubnetIds;
         this.privateSubnetIds = network.privateSubnetIds;
 
+        const storage = createStorage(name, settings, tags, this);
+        this.bucketName = storage.bucketName;
+        this.logGroupName = storage.logGroupName;
+
         this.registerOutputs({
             vpcId: this.vpcId,
             publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,
+            bucketName: this.bucketName,
+            logGroupName: this.logGroupName,
         });
     }
 }

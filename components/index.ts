@@ -4,3 +4,5 @@ export { CortexSecureCluster, CORTEX_SECURE_CLUSTER_TYPE, CLUSTER_NAME_TAG } fro
 export { ArgumentProblem, CortexSecureClusterArgsError, ResolvedArgs, findArgumentProblems, resolveArgs } from "./validation";
 export { CONFIG_NAMESPACE, parseStackConfig, readStackFile } from "./config";
 export { defaultAvailabilityZones } from "./network";
+export { cortexBucketPrefix, dataLifecycle, Storage, tlsOnlyBucketPolicy } from "./storage";
+export { PolicyDocument, PolicyStatement } from "./policyDocument";
