@@ -15,3 +15,7 @@ export const publicSubnetIds = cluster.publicSubnetIds;
 export const privateSubnetIds = cluster.privateSubnetIds;
 export const bucketName = cluster.bucketName;
 export const logGroupName = cluster.logGroupName;
+// Only the outputs of the chosen runtimeCredentials mode exist (an undefined export is no stack output).
+export const runtimeAccessKeyId = cluster.runtimeAccessKeyId;
+export const runtimeSecretAccessKey = cluster.runtimeSecretAccessKey;
+export const runtimeRoleArn = cluster.runtimeRoleArn;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CortexSecureClusterArgs } from "./args";
+import { createIdentity, OidcProvider } from "./identity";
 import { createNetwork } from "./network";
 import { createStorage } from "./storage";
 import { ResolvedArgs, resolveArgs } from "./validation";
@@ -28,6 +29,18 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
     public readonly bucketName: pulumi.Output<string>;
     /** The Cortex CloudWatch log group's name (the cluster name). */
     public readonly logGroupName: pulumi.Output<string>;
+    /** The runtime's access key id: `iamUser` (plain) and `provided` (secret) modes only. */
+    public readonly runtimeAccessKeyId: pulumi.Output<string> | undefined;
+    /** The runtime's secret access key, a Pulumi secret: `iamUser` and `provided` modes only. */
+    public readonly runtimeSecretAccessKey: pulumi.Output<string> | undefined;
+    /** The role the operator's service account assumes: `serviceAccountRole` mode only. */
+    public readonly runtimeRoleArn: pulumi.Output<string> | undefined;
+    /** The runtime policy; with `provided` keys, attach it to the identity the keys belong to. */
+    public readonly runtimePolicyArn: pulumi.Output<string>;
+    /** The CLI user's access key id, for the CLI environment: only with `cliUser`. */
+    public readonly cliAccessKeyId: pulumi.Output<string> | undefined;
+    /** The CLI user's secret access key, a Pulumi secret: only with `cliUser`. */
+    public readonly cliSecretAccessKey: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: CortexSecureClusterArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Every rule is checked before anything is registered.
@@ -45,12 +58,28 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         this.bucketName = storage.bucketName;
         this.logGroupName = storage.logGroupName;
 
+        // The EKS cluster's OIDC provider (arn and issuer host) goes here once the cluster part builds it.
+        const clusterOidcProvider: OidcProvider | undefined = undefined;
+        const identity = createIdentity(name, settings, { storage, oidcProvider: clusterOidcProvider }, tags, this);
+        this.runtimeAccessKeyId = identity.runtimeAccessKeyId;
+        this.runtimeSecretAccessKey = identity.runtimeSecretAccessKey;
+        this.runtimeRoleArn = identity.runtimeRoleArn;
+        this.runtimePolicyArn = identity.runtimePolicyArn;
+        this.cliAccessKeyId = identity.cliAccessKeyId;
+        this.cliSecretAccessKey = identity.cliSecretAccessKey;
+
         this.registerOutputs({
             vpcId: this.vpcId,
             publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,
             bucketName: this.bucketName,
             logGroupName: this.logGroupName,
+            runtimeAccessKeyId: this.runtimeAccessKeyId,
+            runtimeSecretAccessKey: this.runtimeSecretAccessKey,
+            runtimeRoleArn: this.runtimeRoleArn,
+            runtimePolicyArn: this.runtimePolicyArn,
+            cliAccessKeyId: this.cliAccessKeyId,
+            cliSecretAccessKey: this.cliSecretAccessKey,
         });
     }
 }

@@ -5,4 +5,13 @@ export { ArgumentProblem, CortexSecureClusterArgsError, ResolvedArgs, findArgume
 export { CONFIG_NAMESPACE, parseStackConfig, readStackFile } from "./config";
 export { defaultAvailabilityZones } from "./network";
 export { cortexBucketPrefix, dataLifecycle, Storage, tlsOnlyBucketPolicy } from "./storage";
+export {
+    ACTIONS_ONLY_ON_ANY_RESOURCE,
+    Identity,
+    OidcProvider,
+    RuntimePolicyScope,
+    ServiceAccountRef,
+    runtimePolicy,
+    serviceAccountTrustPolicy,
+} from "./identity";
 export { PolicyDocument, PolicyStatement } from "./policyDocument";
