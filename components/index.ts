@@ -4,14 +4,6 @@ export { CortexSecureCluster, CORTEX_SECURE_CLUSTER_TYPE, CLUSTER_NAME_TAG } fro
 export { ArgumentProblem, CortexSecureClusterArgsError, ResolvedArgs, findArgumentProblems, resolveArgs } from "./validation";
 export { CONFIG_NAMESPACE, parseStackConfig, readStackFile } from "./config";
 export { defaultAvailabilityZones } from "./network";
-export { cortexBucketPrefix, dataLifecycle, Storage, tlsOnlyBucketPolicy } from "./storage";
-export {
-    ACTIONS_ONLY_ON_ANY_RESOURCE,
-    Identity,
-    OidcProvider,
-    RuntimePolicyScope,
-    ServiceAccountRef,
-    runtimePolicy,
-    serviceAccountTrustPolicy,
-} from "./identity";
+export { tlsOnlyBucketPolicy } from "./storage";
+export { ACTIONS_ONLY_ON_ANY_RESOURCE, RuntimePolicyScope, ServiceAccountRef, runtimePolicy, serviceAccountTrustPolicy } from "./identity";
 export { PolicyDocument, PolicyStatement } from "./policyDocument";
