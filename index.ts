@@ -22,3 +22,11 @@ export const apiEndpoint = cluster.apiEndpoint;
 export const operatorEndpoint = cluster.operatorEndpoint;
 export const apiGatewayEndpoint = cluster.apiGatewayEndpoint;
 export const vpcPeeringConnectionIds = cluster.vpcPeeringConnectionIds;
+export const bucketName = cluster.bucketName;
+export const logGroupName = cluster.logGroupName;
+// Only the outputs of the chosen runtimeCredentials mode exist (an undefined export is no stack output).
+export const runtimeAccessKeyId = cluster.runtimeAccessKeyId;
+export const runtimeSecretAccessKey = cluster.runtimeSecretAccessKey;
+export const runtimeRoleArn = cluster.runtimeRoleArn;
+export const cliEnvironment = cluster.cliEnvironment;
+export const cliConfigureCommand = cluster.cliConfigureCommand;

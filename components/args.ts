@@ -92,9 +92,14 @@ export interface OperatorNodeGroupSpec {
  *
  * - `iamUser`: an IAM user in its own group, the runtime policy on the group, no login profile, one
  *   access key; the key is an output (its secret a Pulumi secret).
- * - `provided`: keys made elsewhere, passed through as secrets.
+ * - `provided`: keys made elsewhere, passed through as secrets. The runtime policy is still
+ *   created (the component's `runtimePolicyArn`) but attached to nothing: attach it to the keys' owner.
  * - `serviceAccountRole`: no long-lived keys; a role the operator's Kubernetes service account
  *   assumes through the cluster's OIDC provider.
+ *
+ * Every mode gets the same runtime policy: read/write on the Cortex bucket's objects and log
+ * group, read on `modelBucketArns`, image pulls from this account's ECR repositories in this
+ * region, CloudWatch metrics, and nothing else.
  */
 export type RuntimeCredentials =
     | { mode: "iamUser" }
@@ -343,7 +348,9 @@ export interface CortexSecureClusterArgs {
      */
     tags?: Record<string, string>;
     /**
-     * Keep the Cortex bucket and the log groups on `pulumi destroy` (they are retained, not deleted).
+     * Keep the Cortex bucket and the log groups on `pulumi destroy` (they are retained, not deleted),
+     * with the bucket's encryption, versioning, public access block and TLS-only policy. `false`:
+     * destroy deletes them, the bucket with every object version in it.
      * @default true
      */
     protectData?: boolean;

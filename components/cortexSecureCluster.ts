@@ -1,17 +1,31 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createApiGateway } from "./apiGateway";
 import { CortexSecureClusterArgs } from "./args";
+import { cliEnvironmentOutputs, CortexCliEnvironment, environmentNameProblem } from "./cliEnvironment";
 import { createCluster } from "./cluster";
+import { createIdentity } from "./identity";
 import { createLoadBalancers } from "./loadBalancers";
 import { createNetwork } from "./network";
 import { createVpcPeering } from "./peering";
-import { ResolvedArgs, resolveArgs } from "./validation";
+import { createStorage } from "./storage";
+import { CortexSecureClusterArgsError, ResolvedArgs, resolveArgs } from "./validation";
 
 /** The component's Pulumi type token. */
 export const CORTEX_SECURE_CLUSTER_TYPE = "cortex-secure-cluster:index:CortexSecureCluster";
 
 /** The tag every taggable resource carries; Cortex's CLI finds its resources by it. */
 export const CLUSTER_NAME_TAG = "cortex.dev/cluster-name";
+
+/** Checks the arguments, and the stack name that becomes the CLI environment's name. */
+function settingsFor(args: CortexSecureClusterArgs): ResolvedArgs {
+    const settings = resolveArgs(args);
+    const stackNameProblem = environmentNameProblem(pulumi.getStack());
+    if (stackNameProblem) {
+        throw new CortexSecureClusterArgsError([{ argument: "the stack name (the Cortex CLI environment's name)", value: pulumi.getStack(), allowed: stackNameProblem }]);
+    }
+    return settings;
+}
 
 /**
  * The AWS infrastructure Cortex serves ML model APIs on, secure by default: a VPC, EKS node groups
@@ -45,10 +59,30 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
     public readonly apiGatewayEndpoint: pulumi.Output<string> | undefined;
     /** One peering connection id per `vpcPeering` entry, in order: the other side accepts these. */
     public readonly vpcPeeringConnectionIds: pulumi.Output<string[]>;
+    /** The Cortex S3 bucket's name. */
+    public readonly bucketName: pulumi.Output<string>;
+    /** The Cortex CloudWatch log group's name (the cluster name). */
+    public readonly logGroupName: pulumi.Output<string>;
+    /** The runtime's access key id: `iamUser` (plain) and `provided` (secret) modes only. */
+    public readonly runtimeAccessKeyId: pulumi.Output<string> | undefined;
+    /** The runtime's secret access key, a Pulumi secret: `iamUser` and `provided` modes only. */
+    public readonly runtimeSecretAccessKey: pulumi.Output<string> | undefined;
+    /** The role the operator's service account assumes: `serviceAccountRole` mode only. */
+    public readonly runtimeRoleArn: pulumi.Output<string> | undefined;
+    /** The runtime policy; with `provided` keys, attach it to the identity the keys belong to. */
+    public readonly runtimePolicyArn: pulumi.Output<string>;
+    /** The CLI user's access key id, for the CLI environment: only with `cliUser`. */
+    public readonly cliAccessKeyId: pulumi.Output<string> | undefined;
+    /** The CLI user's secret access key, a Pulumi secret: only with `cliUser`. */
+    public readonly cliSecretAccessKey: pulumi.Output<string> | undefined;
+    /** The Cortex CLI environment entry (`~/.cortex/cli.yaml`); a secret as a whole when it holds the CLI user's key. */
+    public readonly cliEnvironment: pulumi.Output<CortexCliEnvironment>;
+    /** The `cortex env configure` command for that environment; it names the CLI key's shell variables, never the key. */
+    public readonly cliConfigureCommand: pulumi.Output<string>;
 
     constructor(name: string, args: CortexSecureClusterArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Every rule is checked before anything is registered.
-        const settings = resolveArgs(args);
+        const settings = settingsFor(args);
         super(CORTEX_SECURE_CLUSTER_TYPE, name, {}, opts);
         this.settings = settings;
 
@@ -72,6 +106,35 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
 
         this.vpcPeeringConnectionIds = createVpcPeering(name, settings, network, tags, this);
 
+        const storage = createStorage(name, settings, tags, this);
+        this.bucketName = storage.bucketName;
+        this.logGroupName = storage.logGroupName;
+
+        const identity = createIdentity(
+            name,
+            settings,
+            { storage, oidcProvider: { arn: cluster.oidcProviderArn, issuerHost: cluster.oidcProviderUrl } },
+            tags,
+            this,
+        );
+        this.runtimeAccessKeyId = identity.runtimeAccessKeyId;
+        this.runtimeSecretAccessKey = identity.runtimeSecretAccessKey;
+        this.runtimeRoleArn = identity.runtimeRoleArn;
+        this.runtimePolicyArn = identity.runtimePolicyArn;
+        this.cliAccessKeyId = identity.cliAccessKeyId;
+        this.cliSecretAccessKey = identity.cliSecretAccessKey;
+
+        // The CLI gets the CLI user's key (or none), never the runtime's: they are different identities.
+        const cli = cliEnvironmentOutputs({
+            stackName: pulumi.getStack(),
+            operatorEndpoint: this.operatorEndpoint,
+            region: aws.getRegionOutput({}, { parent: this }).region,
+            cliUser: settings.cliUser,
+            cliKey: identity.cliAccessKeyId && identity.cliSecretAccessKey ? { accessKeyId: identity.cliAccessKeyId, secretAccessKey: identity.cliSecretAccessKey } : undefined,
+        });
+        this.cliEnvironment = cli.cliEnvironment;
+        this.cliConfigureCommand = cli.cliConfigureCommand;
+
         this.registerOutputs({
             // What was asked for, in the terms the policy pack and a review check against.
             posture: {
@@ -93,6 +156,16 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
             operatorEndpoint: this.operatorEndpoint,
             apiGatewayEndpoint: this.apiGatewayEndpoint,
             vpcPeeringConnectionIds: this.vpcPeeringConnectionIds,
+            bucketName: this.bucketName,
+            logGroupName: this.logGroupName,
+            runtimeAccessKeyId: this.runtimeAccessKeyId,
+            runtimeSecretAccessKey: this.runtimeSecretAccessKey,
+            runtimeRoleArn: this.runtimeRoleArn,
+            runtimePolicyArn: this.runtimePolicyArn,
+            cliAccessKeyId: this.cliAccessKeyId,
+            cliSecretAccessKey: this.cliSecretAccessKey,
+            cliEnvironment: this.cliEnvironment,
+            cliConfigureCommand: this.cliConfigureCommand,
         });
     }
 }

@@ -5,3 +5,6 @@ export { ArgumentProblem, CortexSecureClusterArgsError, ResolvedArgs, findArgume
 export { CONFIG_NAMESPACE, parseStackConfig, readStackFile } from "./config";
 export { defaultAvailabilityZones } from "./network";
 export { CLI_KEY_SHELL_VARIABLES, CortexCliEnvironment } from "./cliEnvironment";
+export { tlsOnlyBucketPolicy } from "./storage";
+export { ACTIONS_ONLY_ON_ANY_RESOURCE, RuntimePolicyScope, ServiceAccountRef, runtimePolicy, serviceAccountTrustPolicy } from "./identity";
+export { PolicyDocument, PolicyStatement } from "./policyDocument";

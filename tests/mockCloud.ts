@@ -281,8 +281,21 @@ function customState(type: string, name: string, inputs: Inputs): { id: string; 
     switch (type) {
         case "aws:s3/bucket:Bucket":
         case "aws:s3/bucketV2:BucketV2": {
-            const bucket = (inputs.bucket as string | undefined) ?? `${name}-${id.slice(-7)}`;
-            return { id: bucket, state: { ...state, bucket, arn: `arn:aws:s3:::${bucket}` } };
+            // The provider appends 26 unique digits to a bucketPrefix.
+            const uniqueSuffix = BigInt(`0x${createHash("sha1").update(name).digest("hex")}`).toString().slice(0, 26);
+            const prefix = inputs.bucketPrefix as string | undefined;
+            const bucket = (inputs.bucket as string | undefined) ?? (prefix ? `${prefix}${uniqueSuffix}` : `${name}-${id.slice(-7)}`);
+            return {
+                id: bucket,
+                state: {
+                    ...state,
+                    bucket,
+                    arn: `arn:aws:s3:::${bucket}`,
+                    bucketDomainName: `${bucket}.s3.amazonaws.com`,
+                    bucketRegionalDomainName: `${bucket}.s3.${mockCloud.region}.amazonaws.com`,
+                    region: mockCloud.region,
+                },
+            };
         }
         case "aws:cloudwatch/logGroup:LogGroup": {
             const logGroupName = (inputs.name as string | undefined) ?? `${name}-${id.slice(-7)}`;
