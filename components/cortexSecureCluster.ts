@@ -9,7 +9,7 @@ import { createLoadBalancers } from "./loadBalancers";
 import { createNetwork } from "./network";
 import { createVpcPeering } from "./peering";
 import { createStorage } from "./storage";
-import { CortexSecureClusterArgsError, ResolvedArgs, resolveArgs } from "./validation";
+import { CortexSecureClusterArgsError, findArgumentProblems, ResolvedArgs, resolveArgs } from "./validation";
 
 /** The component's Pulumi type token. */
 export const CORTEX_SECURE_CLUSTER_TYPE = "cortex-secure-cluster:index:CortexSecureCluster";
@@ -17,14 +17,17 @@ export const CORTEX_SECURE_CLUSTER_TYPE = "cortex-secure-cluster:index:CortexSec
 /** The tag every taggable resource carries; Cortex's CLI finds its resources by it. */
 export const CLUSTER_NAME_TAG = "cortex.dev/cluster-name";
 
-/** Checks the arguments, and the stack name that becomes the CLI environment's name. */
-function settingsFor(args: CortexSecureClusterArgs): ResolvedArgs {
-    const settings = resolveArgs(args);
-    const stackNameProblem = environmentNameProblem(pulumi.getStack());
-    if (stackNameProblem) {
-        throw new CortexSecureClusterArgsError([{ argument: "the stack name (the Cortex CLI environment's name)", value: pulumi.getStack(), allowed: stackNameProblem }]);
+/** Checks the arguments, and the stack name that becomes the CLI environment's name, in one error. */
+export function settingsFor(args: CortexSecureClusterArgs, stackName: string): ResolvedArgs {
+    const stackNameProblem = environmentNameProblem(stackName);
+    const problems = [
+        ...findArgumentProblems(args),
+        ...(stackNameProblem ? [{ argument: "the stack name (the Cortex CLI environment's name)", value: stackName, allowed: stackNameProblem }] : []),
+    ];
+    if (problems.length > 0) {
+        throw new CortexSecureClusterArgsError(problems);
     }
-    return settings;
+    return resolveArgs(args);
 }
 
 /**
@@ -82,7 +85,7 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: CortexSecureClusterArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Every rule is checked before anything is registered.
-        const settings = settingsFor(args);
+        const settings = settingsFor(args, pulumi.getStack());
         super(CORTEX_SECURE_CLUSTER_TYPE, name, {}, opts);
         this.settings = settings;
 

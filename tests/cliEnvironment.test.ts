@@ -12,7 +12,8 @@ import {
     cliEnvironmentOutputs,
     CliEnvironmentInputs,
 } from "../components/cliEnvironment";
-import { isSecret, valueOf } from "./harness";
+import { settingsFor } from "../components/cortexSecureCluster";
+import { build, isSecret, valueOf } from "./harness";
 import { mockCloud } from "./mockCloud";
 
 const ENDPOINT = "https://t-operator-0123456789.elb.us-west-2.amazonaws.com";
@@ -212,5 +213,52 @@ describe("cliEnvironment: the pure builders", () => {
             assert.equal(result.status, 0, result.stderr);
             assert.equal(result.stdout.split("\n")[2], "team's-stack");
         });
+    });
+});
+
+describe("cliEnvironment and cliConfigureCommand, through the component", () => {
+    const modes = [
+        { mode: "iamUser" as const },
+        { mode: "provided" as const, accessKeyId: "AKIAPROVIDEDRUNTIME1", secretAccessKey: "providedRuntimeSecretKey/ProvidedRuntim+" },
+        { mode: "serviceAccountRole" as const },
+    ];
+    for (const runtimeCredentials of modes) {
+        for (const cliUser of [false, true]) {
+            it(`${runtimeCredentials.mode} runtime, cliUser ${cliUser}: the operator endpoint and region, the CLI key only with cliUser, never a runtime key`, async () => {
+                const b = await build({ runtimeCredentials, cliUser });
+                const environment = await valueOf(b.cluster.cliEnvironment);
+                const command = await valueOf(b.cluster.cliConfigureCommand);
+                const operatorEndpoint = await valueOf(b.cluster.operatorEndpoint);
+                assert.equal(environment.name, "test", "the stack's name");
+                assert.equal(environment.provider, "aws");
+                assert.equal(environment.operator_endpoint, operatorEndpoint);
+                assert.equal(environment.aws_region, "us-west-2");
+                assert.equal(await isSecret(b.cluster.cliEnvironment), cliUser);
+                assert.equal(await isSecret(b.cluster.cliConfigureCommand), false);
+                assert.ok(command.startsWith(`cortex env configure test --provider aws --operator-endpoint ${operatorEndpoint} --aws-region us-west-2`), command);
+                if (cliUser) {
+                    assert.equal(environment.aws_access_key_id, await valueOf(b.cluster.cliAccessKeyId!));
+                    assert.equal(environment.aws_secret_access_key, await valueOf(b.cluster.cliSecretAccessKey!));
+                    assert.ok(!command.includes(environment.aws_secret_access_key!), "the command never holds the secret");
+                } else {
+                    assert.equal(environment.aws_access_key_id, undefined);
+                    assert.equal(environment.aws_secret_access_key, undefined);
+                }
+                const runtimeValues = [
+                    b.cluster.runtimeAccessKeyId && (await valueOf(b.cluster.runtimeAccessKeyId)),
+                    b.cluster.runtimeSecretAccessKey && (await valueOf(b.cluster.runtimeSecretAccessKey)),
+                ].filter((value): value is string => typeof value === "string");
+                assert.equal(runtimeValues.length, runtimeCredentials.mode === "serviceAccountRole" ? 0 : 2);
+                for (const value of runtimeValues) {
+                    assert.ok(!JSON.stringify(environment).includes(value) && !command.includes(value), "no runtime credential in the CLI outputs");
+                }
+            });
+        }
+    }
+
+    it("refuses a stack name Cortex reserves, with the arguments' checks", () => {
+        assert.throws(() => settingsFor({}, "local"), /the stack name \(the Cortex CLI environment's name\): got "local"; allowed: /);
+        assert.throws(() => settingsFor({ subnetVisibility: "privat" as never }, "gcp"), /2 problems/);
+        assert.equal(settingsFor({}, "prod").clusterName, "cortex");
     });
 });

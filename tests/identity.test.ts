@@ -6,7 +6,7 @@ import { PolicyDocument } from "../components/policyDocument";
 import { createStorage } from "../components/storage";
 import { resolveArgs } from "../components/validation";
 import { build, Built, isSecret, valueOf } from "./harness";
-import { ACCOUNT_ID, mockCloud, RecordedResource } from "./mockCloud";
+import { ACCOUNT_ID, mockCloud, quiescence, RecordedResource } from "./mockCloud";
 import { allows, grants } from "./policyEvaluation";
 
 const USER = "aws:iam/user:User";
@@ -341,7 +341,7 @@ async function buildParts(name: string, settings: ReturnType<typeof resolveArgs>
     const parent = new TestParent(name);
     const storage = createStorage(name, settings, {}, parent);
     const identity = createIdentity(name, settings, { storage, oidcProvider }, { [CLUSTER_NAME_TAG]: settings.clusterName }, parent);
-    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    await quiescence();
     return { identity, resources: mockCloud.resources.filter((r) => r.name.startsWith(`${name}-`)) };
 }
 
@@ -421,5 +421,24 @@ describe("cliUser", () => {
         assert.equal(await valueOf(built.cluster.cliAccessKeyId!), key.id);
         assert.equal(await valueOf(built.cluster.cliSecretAccessKey!), key.state.secret);
         assert.equal(await isSecret(built.cluster.cliSecretAccessKey!), true);
+    });
+});
+
+describe("runtimeCredentials serviceAccountRole, through the component", () => {
+    it("trusts the OIDC provider of the cluster the component built, for default/operator only", async () => {
+        const b = await build({ runtimeCredentials: { mode: "serviceAccountRole" } });
+        const eksCluster = b.one("eks:index:Cluster").state;
+        const role = b.one(ROLE, "-runtime");
+        assert.deepEqual(
+            JSON.parse(role.inputs.assumeRolePolicy as string),
+            serviceAccountTrustPolicy(
+                { arn: eksCluster.oidcProviderArn as string, issuerHost: eksCluster.oidcProviderUrl as string },
+                { namespace: "default", serviceAccount: "operator" },
+            ),
+        );
+        assert.equal(await valueOf(b.cluster.oidcProviderArn), eksCluster.oidcProviderArn);
+        assert.equal(await valueOf(b.cluster.runtimeRoleArn!), role.state.arn);
+        assert.equal(b.cluster.runtimeAccessKeyId, undefined);
+        assert.deepEqual(b.ofType(ACCESS_KEY), []);
     });
 });
