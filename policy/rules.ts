@@ -12,6 +12,8 @@ export interface PlannedResource {
     type: string;
     name: string;
     urn: string;
+    /** The cloud's id, where known. */
+    id?: string;
     props: Record<string, unknown>;
     /** The URNs each property's value came from (the engine knows them even when the value is not yet known). */
     propertyDependencies?: Record<string, string[]>;

@@ -133,7 +133,7 @@ const arn = (service: string, resource: string, region = mockCloud.region) => `a
 type Inputs = Record<string, unknown>;
 
 function vpcState(name: string, inputs: Inputs): Inputs {
-    const zones = (inputs.availabilityZoneNames as string[] | undefined) ?? mockCloud.zonesByRegion[mockCloud.region].slice(0, 3);
+    const zones = (inputs.availabilityZoneNames as string[] | undefined) ?? (mockCloud.zonesByRegion[mockCloud.region] ?? []).slice(0, 3);
     const specs = (inputs.subnetSpecs as { type: string; name?: string; tags?: Inputs }[] | undefined) ?? [{ type: "Public" }, { type: "Private" }];
     const strategy = ((inputs.natGateways as { strategy?: string } | undefined)?.strategy ?? "OnePerAz").toLowerCase();
     const vpcId = fakeId("vpc", name);
@@ -390,7 +390,7 @@ export const mocks: pulumi.runtime.Mocks = {
             case "aws:index/getRegion:getRegion":
                 return { id: region, region, name: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
             case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-                const names = mockCloud.zonesByRegion[region] ?? [];
+                const names = mockCloud.zonesByRegion[region] ?? ["a", "b", "c"].map((letter) => `${region}${letter}`);
                 return { id: region, names, zoneIds: names.map((_, i) => `${region.slice(0, 3)}-az${i + 1}`), groupNames: [region], state: args.inputs.state };
             }
             case "aws:index/getCallerIdentity:getCallerIdentity":
@@ -438,6 +438,7 @@ export function toPlannedResources(records: RecordedResource[]): PlannedResource
         type: record.type,
         name: record.name,
         urn: record.urn,
+        id: record.id || undefined,
         props: record.outputs ? (fromSerialized(record.outputs) as Record<string, unknown>) : (withoutResourceObjects({ ...record.inputs, ...record.state }) as Record<string, unknown>),
         secretsVisible: record.outputs !== undefined,
     }));

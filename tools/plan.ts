@@ -1,0 +1,95 @@
+// `npm run plan -- --stack dev`: what a stack would build and who could reach it, from its stack
+// file alone, under Pulumi's mocks: no AWS account, no Pulumi CLI.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { CortexSecureCluster, CortexSecureClusterArgsError, parseStackConfig, readStackFile } from "../components";
+import { evaluate } from "../policy/rules";
+import { mockCloud, mocks, quiescence, recordRegistrationOptions, toPlannedResources } from "../tests/mockCloud";
+import { renderDiagram, renderPlan } from "./planReport";
+
+const USAGE = `Usage: npm run plan -- (--stack NAME | --config FILE) [--diagram FILE]
+
+Runs the stack program's component with a stack file's config under Pulumi's mocks and prints
+what it would create, who can reach what, the identities and what they may do, and the policy
+pack's findings. Nothing is deployed; no AWS account or Pulumi CLI is needed.
+
+  --stack NAME     read Pulumi.NAME.yaml beside Pulumi.yaml
+  --config FILE    read this stack file instead
+  --diagram FILE   where to write the Mermaid network diagram (default .plan/STACK-network.mmd)
+
+Exit codes: 0 no mandatory findings, 1 bad usage or invalid config, 2 mandatory findings.`;
+
+/** Stand-ins for encrypted values, valid in form so the rules can still be checked. */
+const PLACEHOLDER_KEY = { accessKeyId: "AKIAOFFLINEPLAN00000", secretAccessKey: "offline/plan/placeholder/secret/key/0000" };
+
+function fail(message: string): never {
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
+}
+
+async function main(): Promise<void> {
+    const { values } = parseArgs({
+        options: { stack: { type: "string" }, config: { type: "string" }, diagram: { type: "string" }, help: { type: "boolean" } },
+        strict: true,
+    });
+    if (values.help) {
+        process.stdout.write(`${USAGE}\n`);
+        return;
+    }
+    if (!values.stack === !values.config) fail(`Give --stack NAME or --config FILE.\n\n${USAGE}`);
+
+    const projectFile = resolve("Pulumi.yaml");
+    const project = (YAML.parse(readFileSync(projectFile, "utf8")) as { name: string }).name;
+    const stackFile = values.config ? resolve(values.config) : resolve(dirname(projectFile), `Pulumi.${values.stack}.yaml`);
+    const stackName = values.stack ?? basename(stackFile).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
+    let text: string;
+    try {
+        text = readFileSync(stackFile, "utf8");
+    } catch {
+        fail(`Cannot read the stack file ${stackFile}.`);
+    }
+
+    const { config, secretKeys } = readStackFile(text);
+    const placeholders: string[] = [];
+    const credentialsKey = `${project}:runtimeCredentials`;
+    if (secretKeys.has(credentialsKey)) {
+        const credentials = JSON.parse(config[credentialsKey]) as Record<string, unknown>;
+        if (credentials.mode === "provided") {
+            config[credentialsKey] = JSON.stringify({ ...credentials, ...PLACEHOLDER_KEY });
+            placeholders.push("runtimeCredentials.accessKeyId", "runtimeCredentials.secretAccessKey");
+        }
+    }
+    placeholders.push(...[...secretKeys].filter((key) => key !== credentialsKey));
+
+    mockCloud.region = config["aws:region"] ?? mockCloud.region;
+    pulumi.runtime.setMocks(mocks, project, stackName, false);
+    recordRegistrationOptions(pulumi.runtime.getMonitor()!);
+    pulumi.runtime.setAllConfig(config, [...secretKeys]);
+
+    let cluster: CortexSecureCluster;
+    try {
+        const args = parseStackConfig(config, secretKeys, project);
+        cluster = new CortexSecureCluster(args.clusterName ?? "cortex", args);
+    } catch (error) {
+        if (error instanceof CortexSecureClusterArgsError) fail(`${basename(stackFile)}: ${error.message}`);
+        throw error;
+    }
+    await quiescence();
+
+    const resources = toPlannedResources(mockCloud.resources);
+    const findings = evaluate(resources);
+    const diagramPath = values.diagram ?? `.plan/${stackName}-network.mmd`;
+    const inputs = { stackName, source: basename(stackFile), settings: cluster.settings, resources, findings, placeholders };
+    mkdirSync(dirname(resolve(diagramPath)), { recursive: true });
+    writeFileSync(diagramPath, renderDiagram(inputs));
+    process.stdout.write(renderPlan(inputs, diagramPath));
+    process.exit(findings.some((finding) => finding.enforcementLevel === "mandatory") ? 2 : 0);
+}
+
+main().catch((error: unknown) => {
+    process.stderr.write(`The offline plan failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+});

@@ -1,0 +1,276 @@
+// The offline plan's report and network diagram: pure functions over what the component
+// registered under the mock cloud.
+import { ResolvedArgs } from "../components/validation";
+import { Finding, PlannedResource, reveal, RULES } from "../policy/rules";
+
+/** What one offline run produced. */
+export interface PlanInputs {
+    stackName: string;
+    /** Where the config came from, e.g. `Pulumi.dev.yaml`. */
+    source: string;
+    settings: ResolvedArgs;
+    resources: PlannedResource[];
+    findings: Finding[];
+    /** Config values that could not be read offline (secure values), by key. */
+    placeholders: string[];
+}
+
+type Props = Record<string, unknown>;
+
+const props = (resource: PlannedResource) => reveal(resource.props) as Props;
+const ofType = (resources: PlannedResource[], type: string) => resources.filter((resource) => resource.type === type);
+const list = (values: unknown) => (Array.isArray(values) && values.length > 0 ? values.join(", ") : "none");
+const shortType = (type: string) => type.split(":").pop()!;
+
+/** The settings of a resource that a security review reads, in a few words. */
+export function securitySummary(resource: PlannedResource, all: PlannedResource[]): string {
+    const p = props(resource);
+    switch (resource.type) {
+        case "awsx:ec2:Vpc": {
+            // The mock cloud answers with the component's outputs over its inputs: natGateways is the gateways built.
+            const natCount = Array.isArray(p.natGateways) ? p.natGateways.length : 0;
+            return `cidr ${p.cidrBlock}, zones ${list(p.availabilityZoneNames)}, ${natCount} NAT gateway(s), a public and a private subnet per zone`;
+        }
+        case "eks:index:Cluster":
+            return (
+                `Kubernetes ${p.version}, private endpoint ${p.endpointPrivateAccess ? "on" : "OFF"}, public endpoint ` +
+                `${p.endpointPublicAccess ? `on from ${list(p.publicAccessCidrs)}` : "off"}, secrets encrypted ${p.encryptionConfigKeyArn ? "yes" : "NO"}, ` +
+                `logs ${list(p.enabledClusterLogTypes)}, auth ${p.authenticationMode}`
+            );
+        case "eks:index:ManagedNodeGroup": {
+            const scaling = p.scalingConfig as { minSize: number; maxSize: number };
+            return `${list(p.instanceTypes)} ${p.capacityType}, ${scaling.minSize}–${scaling.maxSize} nodes, subnets ${list(p.subnetIds)}`;
+        }
+        case "aws:ec2/launchTemplate:LaunchTemplate": {
+            const metadata = p.metadataOptions as { httpTokens?: string; httpPutResponseHopLimit?: number };
+            const volume = (p.blockDeviceMappings as { ebs: { volumeSize: number; volumeType: string; encrypted: string } }[] | undefined)?.[0]?.ebs;
+            const interfaces = p.networkInterfaces as { associatePublicIpAddress?: string }[] | undefined;
+            return (
+                `IMDS tokens ${metadata?.httpTokens}, hop limit ${metadata?.httpPutResponseHopLimit}, root ${volume?.volumeSize} GiB ${volume?.volumeType} ` +
+                `encrypted ${volume?.encrypted}, public IP ${interfaces?.[0]?.associatePublicIpAddress === "false" ? "never" : "per subnet"}, SSH key ${p.keyName ?? "none"}`
+            );
+        }
+        case "aws:ec2/securityGroup:SecurityGroup":
+            return `${p.description ?? ""}`;
+        case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
+        case "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {
+            const direction = resource.type.includes("Ingress") ? "in" : "out";
+            const peer = p.cidrIpv4 ?? `security group ${nameOfId(all, p.referencedSecurityGroupId as string)}`;
+            return `${direction} tcp ${p.fromPort}${p.toPort !== p.fromPort ? `-${p.toPort}` : ""} ${direction === "in" ? "from" : "to"} ${peer}, on ${nameOfId(all, p.securityGroupId as string)}`;
+        }
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return `${p.internal ? "internal" : "internet-facing"} ${p.loadBalancerType}, subnets ${list(p.subnets)}, cross-zone ${p.enableCrossZoneLoadBalancing ? "on" : "off"}`;
+        case "aws:lb/listener:Listener":
+            return `${p.protocol} ${p.port}${p.certificateArn ? `, certificate ${p.certificateArn}, policy ${p.sslPolicy}` : ""}`;
+        case "aws:lb/targetGroup:TargetGroup":
+            return `${p.protocol} to NodePort ${p.port} on instances, health check ${(p.healthCheck as { protocol?: string } | undefined)?.protocol}`;
+        case "aws:s3/bucket:Bucket":
+            return `${p.bucket ?? p.bucketPrefix}, force destroy ${p.forceDestroy ? "yes" : "no"}`;
+        case "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":
+            return ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every((key) => p[key] === true) ? "all public access blocked" : "PUBLIC ACCESS NOT FULLY BLOCKED";
+        case "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+            return `encryption ${(p.rules as { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string } }[])[0]?.applyServerSideEncryptionByDefault?.sseAlgorithm}`;
+        case "aws:s3/bucketVersioning:BucketVersioning":
+            return `versioning ${(p.versioningConfiguration as { status?: string }).status}`;
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return `${p.name}, retention ${p.retentionInDays} days`;
+        case "aws:kms/key:Key":
+            return `rotation ${p.enableKeyRotation ? "on" : "OFF"}`;
+        case "aws:iam/accessKey:AccessKey":
+            return `for ${p.user}; secret kept as a Pulumi secret`;
+        case "aws:ec2/vpcPeeringConnection:VpcPeeringConnection":
+            return `to ${p.peerVpcId}${p.peerOwnerId ? ` in account ${p.peerOwnerId}` : ""}${p.peerRegion ? ` in ${p.peerRegion}` : ""}, ${p.autoAccept ? "accepted here" : "requested: the other side must accept"}`;
+        case "aws:ec2/route:Route":
+            return `${p.destinationCidrBlock} in ${p.routeTableId}`;
+        case "aws:ec2/vpcEndpoint:VpcEndpoint":
+            return `${p.vpcEndpointType} ${p.serviceName}`;
+        case "aws:ec2/flowLog:FlowLog":
+            return `${p.trafficType} traffic to ${p.logDestinationType}`;
+        default:
+            return "";
+    }
+}
+
+function nameOfId(resources: PlannedResource[], id: string | undefined): string {
+    const match = resources.find((resource) => resource.id !== undefined && resource.id === id);
+    return match ? match.name : String(id);
+}
+
+interface LoadBalancerView {
+    role: string;
+    scheme: string;
+    subnetIds: string[];
+    subnetTier: string;
+    allowed: { cidr: string; ports: number[] }[];
+    extraSources: string[];
+    listeners: { port: number; protocol: string; nodePort: number; certificate?: string }[];
+}
+
+/** Each load balancer as registered: scheme, subnets, who its security group admits, and where it sends them. */
+export function loadBalancerViews(input: PlanInputs): LoadBalancerView[] {
+    const { resources } = input;
+    return (["api", "operator"] as const).map((role) => {
+        const balancer = resources.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer" && (props(r).tags as Props)?.["cortex.dev/load-balancer"] === role)!;
+        const p = props(balancer);
+        const securityGroupId = (p.securityGroups as string[])[0];
+        const ingress = ofType(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((rule) => props(rule).securityGroupId === securityGroupId);
+        const byCidr = new Map<string, number[]>();
+        const extraSources: string[] = [];
+        for (const rule of ingress) {
+            const rp = props(rule);
+            if (rp.cidrIpv4) byCidr.set(rp.cidrIpv4 as string, [...(byCidr.get(rp.cidrIpv4 as string) ?? []), rp.fromPort as number]);
+            else extraSources.push(`security group ${nameOfId(resources, rp.referencedSecurityGroupId as string)} on ${rp.fromPort}`);
+        }
+        const arn = p.arn;
+        const listeners = ofType(resources, "aws:lb/listener:Listener")
+            .filter((listener) => props(listener).loadBalancerArn === arn)
+            .map((listener) => {
+                const lp = props(listener);
+                const targetArn = (lp.defaultActions as { targetGroupArn: string }[])[0].targetGroupArn;
+                const target = ofType(resources, "aws:lb/targetGroup:TargetGroup").find((group) => props(group).arn === targetArn);
+                return { port: lp.port as number, protocol: lp.protocol as string, nodePort: props(target!).port as number, certificate: lp.certificateArn as string | undefined };
+            })
+            .sort((a, b) => a.port - b.port);
+        const subnetIds = p.subnets as string[];
+        const vpc = ofType(resources, "awsx:ec2:Vpc")[0];
+        const privateSubnets = vpc ? (props(vpc).privateSubnetIds as string[]) : input.settings.existingVpc?.privateSubnetIds;
+        return {
+            role,
+            scheme: p.internal ? "internal" : "internet-facing",
+            subnetIds,
+            subnetTier: subnetIds.every((id) => (privateSubnets ?? []).includes(id)) ? "private" : "public",
+            allowed: [...byCidr.entries()].map(([cidr, ports]) => ({ cidr, ports: ports.sort((a, b) => a - b) })),
+            extraSources,
+            listeners,
+        };
+    });
+}
+
+function reachSection(input: PlanInputs): string[] {
+    const { settings, resources } = input;
+    const lines: string[] = [];
+    for (const view of loadBalancerViews(input)) {
+        lines.push(`${view.role === "api" ? "API" : "Operator"} load balancer: ${view.scheme}, in the ${view.subnetTier} subnets (${list(view.subnetIds)})`);
+        for (const { cidr, ports } of view.allowed) lines.push(`  admits ${cidr} on ${ports.join(", ")}`);
+        for (const source of view.extraSources) lines.push(`  admits ${source}`);
+        for (const listener of view.listeners) {
+            const tls = listener.protocol === "TLS" ? `TLS terminated with ${listener.certificate}` : listener.port === 443 ? "TLS passed through" : "plain TCP";
+            lines.push(`  ${listener.port}/${listener.protocol} -> NodePort ${listener.nodePort} on the ${view.role === "api" ? "worker" : "operator"} nodes (${tls})`);
+        }
+    }
+    const groups = ofType(resources, "eks:index:ManagedNodeGroup");
+    const templates = ofType(resources, "aws:ec2/launchTemplate:LaunchTemplate");
+    const noPublicIp = templates.every((template) => (props(template).networkInterfaces as { associatePublicIpAddress?: string }[] | undefined)?.[0]?.associatePublicIpAddress === "false");
+    lines.push(
+        `Nodes: ${groups.map((group) => group.name).join(", ")} in the ${settings.subnetVisibility} subnets (${list(props(groups[0]).subnetIds)}); ` +
+            (noPublicIp ? "no node gets a public IP" : "nodes get the public IP their subnet hands out"),
+    );
+    const nodeGroup = resources.find((r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && r.name.endsWith("-nodes"));
+    const nodeRules = ofType(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((rule) => nodeGroup && props(rule).securityGroupId === nodeGroup.id);
+    lines.push(
+        `  the nodes admit load balancer traffic only from: ${nodeRules.map((rule) => `${nameOfId(resources, props(rule).referencedSecurityGroupId as string)} on ${props(rule).fromPort}`).join("; ") || "nothing"}`,
+    );
+    const cluster = props(ofType(resources, "eks:index:Cluster")[0]);
+    lines.push(
+        `Kubernetes API endpoint: private access ${cluster.endpointPrivateAccess ? "on" : "OFF"}; public access ${cluster.endpointPublicAccess ? `on from ${list(cluster.publicAccessCidrs)}` : "off"}`,
+    );
+    if (settings.apiGateway) {
+        lines.push("API Gateway: HTTP API -> VPC link in the private subnets -> API load balancer port 80 (callers see AWS's certificate)");
+    }
+    for (const connection of ofType(resources, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection")) {
+        const cp = props(connection);
+        const routes = ofType(resources, "aws:ec2/route:Route").filter((route) => props(route).vpcPeeringConnectionId === connection.id);
+        const back = routes.filter((route) => props(route).destinationCidrBlock === settings.vpcCidr).length;
+        lines.push(
+            `Peer ${(cp.tags as Props)["cortex.dev/peer-cidr"]} (${cp.peerVpcId}): ${cp.autoAccept ? "accepted here" : "requested; its owner must accept"}; ` +
+                `routes in ${routes.length - back} cluster route tables, ${back} routes back`,
+        );
+    }
+    return lines;
+}
+
+function statementLines(document: unknown, indent: string): string[] {
+    const parsed = (typeof document === "string" ? JSON.parse(document) : document) as { Statement: { Effect: string; Action: string | string[]; Resource: string | string[] }[] };
+    const asList = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
+    return parsed.Statement.map((statement) => `${indent}${statement.Effect} ${asList(statement.Action).join(", ")} on ${asList(statement.Resource).join(", ")}`);
+}
+
+function identitySection(input: PlanInputs): string[] {
+    const { resources, settings } = input;
+    const lines: string[] = [];
+    const runtimePolicy = resources.find((r) => r.type === "aws:iam/policy:Policy" && r.name.endsWith("-runtime"));
+    const mode = settings.runtimeCredentials.mode;
+    const who = {
+        iamUser: "an IAM user in its own group (the policy is on the group), one access key, no console login",
+        provided: "keys made elsewhere, passed through as secrets; the policy is created for their owner to attach",
+        serviceAccountRole: `a role only the service account ${"namespace" in settings.runtimeCredentials ? (settings.runtimeCredentials.namespace ?? "default") : "default"}/${"serviceAccount" in settings.runtimeCredentials ? (settings.runtimeCredentials.serviceAccount ?? "operator") : "operator"} may assume, through the cluster's OIDC provider; no keys`,
+    }[mode];
+    lines.push(`Runtime identity (runtimeCredentials ${mode}): ${who}. It may:`);
+    if (runtimePolicy) lines.push(...statementLines(props(runtimePolicy).policy, "  "));
+    lines.push(settings.cliUser ? "CLI user: an IAM user with no permissions at all and one access key (the operator only checks who calls)" : "CLI user: none (cliUser is off)");
+    const nodePolicies = ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .filter((attachment) => attachment.name.includes("-nodes-"))
+        .map((attachment) => String(props(attachment).policyArn).split("/").pop());
+    lines.push(`Node role: EC2 instances of the cluster, with ${nodePolicies.join(", ")}; pods cannot reach it (IMDSv2, hop limit 1)`);
+    const flowLogPolicy = resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name.endsWith("-flow-logs"));
+    if (flowLogPolicy) lines.push("Flow logs role: trusted by vpc-flow-logs.amazonaws.com only; may:", ...statementLines(props(flowLogPolicy).policy, "  "));
+    return lines;
+}
+
+function findingsSection(findings: Finding[]): string[] {
+    if (findings.length === 0) return [`No findings: all ${RULES.length} rules of the policy pack pass.`];
+    return findings.map((finding) => `[${finding.enforcementLevel}] ${finding.rule}: ${finding.message}`);
+}
+
+/** The whole printed plan. */
+export function renderPlan(input: PlanInputs, diagramPath: string): string {
+    const resourceLines = input.resources.map((resource) => {
+        const summary = securitySummary(resource, input.resources);
+        return `  ${shortType(resource.type).padEnd(28)} ${resource.name}${summary ? `: ${summary}` : ""}`;
+    });
+    const sections: [string, string[]][] = [
+        [`Resources it would create (${input.resources.length})`, resourceLines],
+        ["Who can reach what", reachSection(input)],
+        ["Identities and what they may do", identitySection(input)],
+        ["Policy pack findings", findingsSection(input.findings)],
+        ["Network diagram", [`Mermaid diagram written to ${diagramPath}`]],
+    ];
+    const header = [
+        `OFFLINE PLAN of stack "${input.stackName}" (${input.source})`,
+        "This is an offline plan: the component ran under Pulumi's mocks with this stack's config. Nothing was deployed,",
+        "and no AWS account, Pulumi CLI or provider was used. Ids, ARNs and DNS names are placeholders from the mock cloud.",
+        ...(input.placeholders.length > 0 ? [`Encrypted config values cannot be read offline; placeholders stand in for: ${input.placeholders.join(", ")}.`] : []),
+    ];
+    return [...header, ...sections.flatMap(([title, lines]) => ["", `== ${title} ==`, ...lines])].join("\n") + "\n";
+}
+
+const mermaidText = (text: string) => text.replace(/"/g, "'");
+
+/** A Mermaid flowchart of who reaches which load balancer, where the nodes live, and the peers. */
+export function renderDiagram(input: PlanInputs): string {
+    const { settings } = input;
+    const views = loadBalancerViews(input);
+    const lines = ["flowchart LR", `  internet(("Internet"))`];
+    const inTier = (tier: string) => views.filter((view) => view.subnetTier === tier);
+    lines.push(`  subgraph vpc["VPC ${settings.vpcCidr}"]`);
+    for (const tier of ["public", "private"]) {
+        lines.push(`    subgraph ${tier}["${tier} subnets"]`);
+        for (const view of inTier(tier)) lines.push(`      ${view.role}Lb["${view.role} NLB (${view.scheme})"]`);
+        if (settings.subnetVisibility === tier) lines.push(`      nodes["nodes: ${[settings.operatorNodeGroup.name, ...settings.nodeGroups.map((group) => group.name)].join(", ")}"]`);
+        if (tier === "private" && settings.apiGateway) lines.push(`      vpcLink["API Gateway VPC link"]`);
+        lines.push("    end");
+    }
+    lines.push("  end");
+    settings.vpcPeering.forEach((peer, index) => lines.push(`  peer${index}["peer VPC ${peer.cidrBlock}"]`));
+    if (settings.apiGateway) lines.push(`  apiGateway["API Gateway (AWS certificate)"]`, `  internet --> apiGateway`, `  apiGateway --> vpcLink`, `  vpcLink -- ":80" --> apiLb`);
+    for (const view of views) {
+        for (const { cidr, ports } of view.allowed) {
+            const peerIndex = settings.vpcPeering.findIndex((peer) => peer.cidrBlock === cidr);
+            const source = cidr === "0.0.0.0/0" ? "internet" : peerIndex >= 0 ? `peer${peerIndex}` : cidr === settings.vpcCidr ? "vpc" : `src_${cidr.replace(/[./]/g, "_")}`;
+            if (source.startsWith("src_")) lines.push(`  ${source}["${cidr}"]`);
+            lines.push(`  ${source} -- "${mermaidText(`${cidr} :${ports.join(",")}`)}" --> ${view.role}Lb`);
+        }
+        lines.push(`  ${view.role}Lb -- "${view.listeners.map((listener) => `:${listener.nodePort}`).filter((port, i, all) => all.indexOf(port) === i).join(",")}" --> nodes`);
+    }
+    return lines.join("\n") + "\n";
+}
