@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CortexSecureCluster, CortexSecureClusterArgs } from "../components";
-import { mockCloud, RecordedResource } from "./mockCloud";
+import { mockCloud, quiescence, RecordedResource } from "./mockCloud";
 
 let built = 0;
 
@@ -14,7 +14,6 @@ export function isSecret(output: pulumi.Output<unknown>): Promise<boolean> {
     return pulumi.isSecret(output);
 }
 
-const runtimeWithRpcs = pulumi.runtime as typeof pulumi.runtime & { waitForRPCs(): Promise<void> };
 
 /** What one build registered, and ways to find it. */
 export class Built {
@@ -46,8 +45,18 @@ export class Built {
 export async function build(args: CortexSecureClusterArgs = {}): Promise<Built> {
     built += 1;
     const name = `t${built}`;
-    const cluster = new CortexSecureCluster(name, args);
-    await runtimeWithRpcs.waitForRPCs();
-    const resources = mockCloud.resources.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
-    return new Built(cluster, name, resources);
+    // Pulumi records a stack trace for each of its promises; capturing and source-mapping them all is
+    // most of a build's time, and no test reads them.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    process.setSourceMapsEnabled(false);
+    try {
+        const cluster = new CortexSecureCluster(name, args);
+        await quiescence();
+        const resources = mockCloud.resources.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
+        return new Built(cluster, name, resources);
+    } finally {
+        process.setSourceMapsEnabled(true);
+        Error.stackTraceLimit = stackTraceLimit;
+    }
 }

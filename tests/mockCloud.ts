@@ -12,6 +12,75 @@ export interface RecordedResource {
     inputs: Record<string, unknown>;
     id: string;
     state: Record<string, unknown>;
+    /** The resource options the SDK sent with the registration. */
+    options: RegistrationOptions;
+}
+
+/** Resource options as the engine sees them (the mock API itself does not pass them on). */
+export interface RegistrationOptions {
+    parent: string;
+    dependencies: string[];
+    retainOnDelete: boolean;
+    protect: boolean;
+}
+
+const optionsByResource = new Map<string, RegistrationOptions>();
+
+interface RegisterResourceRequestLike {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getDependenciesList(): string[];
+    getRetainondelete(): boolean | undefined;
+    getProtect(): boolean | undefined;
+}
+
+/**
+ * Wraps the mock monitor's registerResource to keep each registration's options (parent,
+ * dependsOn, retainOnDelete, protect), so tests can check them as the engine would get them.
+ */
+export function recordRegistrationOptions(monitor: object): void {
+    type Callback = (...results: unknown[]) => void;
+    const target = monitor as {
+        registerResource(req: RegisterResourceRequestLike, callback: Callback): unknown;
+        invoke(req: unknown, callback: Callback): unknown;
+    };
+    const register = target.registerResource.bind(monitor);
+    const invoke = target.invoke.bind(monitor);
+    const tracked = (callback: Callback): Callback => {
+        inFlight += 1;
+        return (...results) => {
+            inFlight -= 1;
+            callback(...results);
+        };
+    };
+    target.registerResource = (req, callback) => {
+        optionsByResource.set(`${req.getType()}::${req.getName()}`, {
+            parent: req.getParent(),
+            dependencies: req.getDependenciesList(),
+            retainOnDelete: req.getRetainondelete() ?? false,
+            protect: req.getProtect() ?? false,
+        });
+        return register(req, tracked(callback));
+    };
+    target.invoke = (req, callback) => invoke(req, tracked(callback));
+}
+
+let inFlight = 0;
+
+/**
+ * Resolves once the program has gone quiet: no registration or invoke in flight and nothing new
+ * registered for a few turns of the event loop (resources declared inside applies come late).
+ */
+export async function quiescence(): Promise<void> {
+    let quietTurns = 0;
+    let seen = -1;
+    while (quietTurns < 5) {
+        await new Promise((resolve) => setImmediate(resolve));
+        const count = mockCloud.resources.length + mockCloud.calls.length;
+        quietTurns = inFlight === 0 && count === seen ? quietTurns + 1 : 0;
+        seen = count;
+    }
 }
 
 /** Settings a test may change; `reset()` restores them. */
@@ -226,6 +295,8 @@ function customState(type: string, name: string, inputs: Inputs): { id: string; 
                     status: "Active",
                 },
             };
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            return { id: fakeId("lt", name), state: { ...state, latestVersion: 1, defaultVersion: 1 } };
         case "aws:kms/key:Key":
             return { id, state: { ...state, keyId: id, arn: arn("kms", `key/${id}`) } };
         case "aws:ec2/vpcPeeringConnection:VpcPeeringConnection":
@@ -253,7 +324,8 @@ export const mocks: pulumi.runtime.Mocks = {
             default:
                 result = args.custom ? customState(args.type, args.name, args.inputs) : { id: undefined, state: {} };
         }
-        mockCloud.resources.push({ type: args.type, name: args.name, inputs: args.inputs, id: result.id ?? "", state: result.state });
+        const options = optionsByResource.get(`${args.type}::${args.name}`) ?? { parent: "", dependencies: [], retainOnDelete: false, protect: false };
+        mockCloud.resources.push({ type: args.type, name: args.name, inputs: args.inputs, id: result.id ?? "", state: result.state, options });
         return result;
     },
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
