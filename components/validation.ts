@@ -688,10 +688,12 @@ export function resolveArgs(args: CortexSecureClusterArgs = {}): ResolvedArgs {
  * the returned value fail with a {@link pulumi.ResourceError} naming the argument if it is bad.
  */
 export function checkWhenResolved<T>(argument: string, rule: z.ZodType, value: pulumi.Input<T>, resource: pulumi.Resource): pulumi.Output<T> {
-    return pulumi.output(value).apply((resolved) => {
+    const output = pulumi.output(value);
+    // A secret (e.g. a key from a --secret stack setting) is never printed, even when it is wrong.
+    return pulumi.all([output, pulumi.isSecret(output)]).apply(([resolved, secret]) => {
         const problem = checkResolvedValue(argument, rule, resolved);
         if (problem) {
-            throw new pulumi.ResourceError(formatProblems([problem]), resource);
+            throw new pulumi.ResourceError(formatProblems([{ ...problem, secret }]), resource);
         }
         return resolved;
     }) as pulumi.Output<T>;

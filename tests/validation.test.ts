@@ -9,7 +9,7 @@ import {
     findArgumentProblems,
     resolveArgs,
 } from "../components";
-import { checkResolvedValue, valueRules } from "../components/validation";
+import { checkResolvedValue, checkWhenResolved, valueRules } from "../components/validation";
 
 const ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 const SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -503,5 +503,39 @@ describe("resolveArgs: the defaults", () => {
 
     it("throws before applying defaults when anything is wrong", () => {
         assert.throws(() => resolveArgs({ natGateway: "none" }), CortexSecureClusterArgsError);
+    });
+});
+
+describe("checkWhenResolved: values that are Outputs", () => {
+    // An Output's internal promise: the only way to see the error its apply raised.
+    const settle = (output: pulumi.Output<unknown>) =>
+        (output as unknown as { promise(): Promise<unknown> }).promise().then(
+            (value) => ({ value, error: undefined }),
+            (error: Error) => ({ value: undefined, error }),
+        );
+    let holder: pulumi.ComponentResource;
+    before(() => {
+        holder = new pulumi.ComponentResource("test:index:Holder", "check-holder");
+    });
+
+    it("passes a good value through", async () => {
+        const arn = "arn:aws:kms:us-west-2:123456789012:key/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d";
+        assert.deepEqual(await settle(checkWhenResolved("secretsEncryptionKeyArn", valueRules.kmsKeyArn, pulumi.output(arn), holder)), { value: arn, error: undefined });
+    });
+
+    it("fails with a ResourceError naming the argument, the value and what is allowed", async () => {
+        const { error } = await settle(checkWhenResolved("sslCertificateArn", valueRules.acmCertificateArn, pulumi.output("arn:aws:iam::123456789012:server-certificate/x"), holder));
+        assert.ok(error instanceof pulumi.ResourceError, String(error));
+        assert.equal(
+            error.message,
+            'Invalid CortexSecureCluster arguments (1 problem):\n  - sslCertificateArn: got "arn:aws:iam::123456789012:server-certificate/x"; allowed: an ACM certificate ARN, arn:aws:acm:REGION:ACCOUNT:certificate/ID',
+        );
+    });
+
+    it("never shows a secret value that is wrong", async () => {
+        const { error } = await settle(checkWhenResolved("runtimeCredentials.accessKeyId", valueRules.accessKeyId, pulumi.secret("AKIA-leaked-key-id"), holder));
+        assert.ok(error instanceof pulumi.ResourceError, String(error));
+        assert.match(error.message, /runtimeCredentials\.accessKeyId: got \(a secret, not shown\); allowed: an AWS access key id/);
+        assert.ok(!error.message.includes("leaked"), error.message);
     });
 });
