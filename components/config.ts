@@ -23,6 +23,12 @@ const STRING_KEYS = new Set([
     "secretsEncryptionKeyArn",
 ]);
 
+/**
+ * The settings that may be stored as secrets. Each is handed to the component as a Pulumi secret;
+ * any other setting ends up in resource names, tags or plain outputs, where a secret would leak.
+ */
+const SECRET_CAPABLE_KEYS = new Set(["runtimeCredentials", "sslCertificateArn", "secretsEncryptionKeyArn"]);
+
 /** How a stack config key's raw string is read: every argument is a config key of the same name. */
 export function configKind(key: string): ConfigKind {
     if (BOOLEAN_KEYS.has(key)) return "boolean";
@@ -31,16 +37,18 @@ export function configKind(key: string): ConfigKind {
     return "structured";
 }
 
-function parseValue(key: string, raw: string): { value?: unknown; problem?: ArgumentProblem } {
+/**
+ * The raw config string as the argument's type. A string that is not of that type is passed on
+ * as it is, so the argument's own rule rejects it and names what is allowed.
+ */
+function parseValue(key: string, raw: string): { value?: unknown; problem?: Omit<ArgumentProblem, "secret"> } {
     switch (configKind(key)) {
         case "string":
             return { value: raw };
         case "boolean":
-            if (raw === "true" || raw === "false") return { value: raw === "true" };
-            return { problem: { argument: key, value: raw, allowed: "true or false" } };
+            return { value: raw === "true" ? true : raw === "false" ? false : raw };
         case "number":
-            if (/^-?\d+$/.test(raw.trim())) return { value: Number(raw) };
-            return { problem: { argument: key, value: raw, allowed: "a whole number" } };
+            return { value: /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw };
         case "structured":
             try {
                 return { value: JSON.parse(raw) };
@@ -56,10 +64,15 @@ function parseValue(key: string, raw: string): { value?: unknown; problem?: Argu
     }
 }
 
+/** The top-level argument a problem is about: `nodeGroups` for `nodeGroups[0].name`. */
+const rootArgument = (argument: string) => argument.split(/[.[]/)[0];
+
 /**
  * Reads this project's settings out of a stack's config (keys `cortex-secure-cluster:NAME`, values
  * as Pulumi hands them to the program: strings, with lists and maps as JSON) into component
- * arguments, by the same rules as the component. Throws one error naming every bad config key.
+ * arguments, by the same rules as the component. Throws one error naming every bad config key;
+ * values of keys set with `--secret` are never shown. Secret settings reach the component as
+ * Pulumi secrets.
  *
  * @param secretKeys the full config keys that were set with `--secret`
  */
@@ -71,6 +84,7 @@ export function parseStackConfig(
     const problems: ArgumentProblem[] = [];
     const args: Record<string, unknown> = {};
     const known = new Set<string>(ARGUMENT_NAMES);
+    const isSecret = (key: string) => secretKeys.has(`${namespace}:${key}`);
     for (const [fullKey, raw] of Object.entries(config)) {
         if (!fullKey.startsWith(`${namespace}:`)) continue;
         const key = fullKey.slice(namespace.length + 1);
@@ -82,13 +96,20 @@ export function parseStackConfig(
             });
             continue;
         }
+        if (isSecret(key) && !SECRET_CAPABLE_KEYS.has(key)) {
+            problems.push({
+                argument: key,
+                value: raw,
+                allowed: `a plain value, set without --secret: ${key} ends up in resource names, tags or plain outputs (only ${[...SECRET_CAPABLE_KEYS].join(", ")} may be secrets)`,
+            });
+        }
         const { value, problem } = parseValue(key, raw);
         if (problem) problems.push(problem);
         else args[key] = value;
     }
 
     const credentials = args.runtimeCredentials as { mode?: unknown; secretAccessKey?: unknown } | undefined;
-    if (credentials?.mode === "provided" && !secretKeys.has(`${namespace}:runtimeCredentials`)) {
+    if (credentials?.mode === "provided" && !isSecret("runtimeCredentials")) {
         problems.push({
             argument: "runtimeCredentials.secretAccessKey",
             value: credentials.secretAccessKey,
@@ -98,37 +119,75 @@ export function parseStackConfig(
         });
     }
 
-    if (problems.length === 0) {
-        problems.push(...findArgumentProblems(args));
+    problems.push(...findArgumentProblems(args));
+    // Unparsed runtimeCredentials text may hold a key even when not stored as a secret: never show it.
+    const hidden = (problem: ArgumentProblem) =>
+        isSecret(rootArgument(problem.argument)) || (problem.argument === "runtimeCredentials" && typeof problem.value === "string");
+    const shown = problems.map((problem) => (hidden(problem) ? { ...problem, secret: true } : problem));
+    if (shown.length > 0) {
+        throw new CortexSecureClusterArgsError(shown, `stack config (namespace ${namespace})`);
     }
-    if (problems.length > 0) {
-        throw new CortexSecureClusterArgsError(problems, `stack config (namespace ${namespace})`);
-    }
+    return keepSecrets(args, isSecret) as CortexSecureClusterArgs;
+}
+
+/** The settings set with `--secret`, as Pulumi secrets, so no resource or output shows them in plain text. */
+function keepSecrets(args: Record<string, unknown>, isSecret: (key: string) => boolean): Record<string, unknown> {
+    const kept = { ...args };
+    const credentials = args.runtimeCredentials as Record<string, unknown> | undefined;
     if (credentials?.mode === "provided") {
-        const provided = args.runtimeCredentials as Record<string, unknown>;
-        provided.accessKeyId = pulumi.secret(provided.accessKeyId as string);
-        provided.secretAccessKey = pulumi.secret(provided.secretAccessKey as string);
+        kept.runtimeCredentials = {
+            ...credentials,
+            accessKeyId: pulumi.secret(credentials.accessKeyId as string),
+            secretAccessKey: pulumi.secret(credentials.secretAccessKey as string),
+        };
     }
-    return args as CortexSecureClusterArgs;
+    for (const key of ["sslCertificateArn", "secretsEncryptionKeyArn"]) {
+        if (isSecret(key) && typeof args[key] === "string") kept[key] = pulumi.secret(args[key]);
+    }
+    return kept;
 }
 
 /**
  * The config of a `Pulumi.<stack>.yaml` file as Pulumi would hand it to the program: scalars as
- * strings, lists and maps as JSON, `secure:` values left as their ciphertext. Also lists which
- * keys hold a `secure:` value.
+ * their text (`1.30` stays `"1.30"`), lists and maps as JSON, `secure:` values left as their
+ * ciphertext. Also lists which keys hold a `secure:` value.
  */
 export function readStackFile(yamlText: string): { config: Record<string, string>; secretKeys: Set<string> } {
-    const document = (YAML.parse(yamlText) ?? {}) as { config?: Record<string, unknown> };
+    const document = YAML.parseDocument(yamlText);
+    if (document.errors.length > 0) {
+        throw new Error(`Invalid stack file: ${document.errors.map((error) => error.message).join("; ")}`);
+    }
+    const configNode = document.get("config", true);
     const config: Record<string, string> = {};
     const secretKeys = new Set<string>();
-    for (const [key, value] of Object.entries(document.config ?? {})) {
-        config[key] = typeof value === "string" ? value : JSON.stringify(replaceSecure(value, () => secretKeys.add(key)));
+    if (configNode === undefined || configNode === null) {
+        return { config, secretKeys };
+    }
+    if (!YAML.isMap(configNode)) {
+        throw new Error("Invalid stack file: `config` is not a map");
+    }
+    for (const pair of configNode.items) {
+        const key = String(YAML.isScalar(pair.key) ? pair.key.value : pair.key);
+        const node = pair.value;
+        if (YAML.isScalar(node)) {
+            config[key] = scalarText(node);
+            continue;
+        }
+        const value: unknown = YAML.isNode(node) ? node.toJS(document) : node;
         if (isSecure(value)) {
             config[key] = (value as { secure: string }).secure;
             secretKeys.add(key);
+            continue;
         }
+        config[key] = JSON.stringify(replaceSecure(value, () => secretKeys.add(key)));
     }
     return { config, secretKeys };
+}
+
+/** A top-level scalar as Pulumi reads it: the text as written, not YAML's number or boolean. */
+function scalarText(node: YAML.Scalar): string {
+    if (node.value === null) return "";
+    return node.type === "PLAIN" && node.source !== undefined ? String(node.source) : String(node.value);
 }
 
 function isSecure(value: unknown): boolean {

@@ -184,14 +184,25 @@ function createFlowLogs(name: string, args: ResolvedArgs, vpcId: pulumi.Output<s
         { name: `/aws/vpc/${args.clusterName}/flow-logs`, retentionInDays: args.logRetentionDays, tags },
         { parent, retainOnDelete: args.protectData },
     );
+    const account = aws.getCallerIdentityOutput({}, { parent }).accountId;
     const role = new aws.iam.Role(
         `${name}-flow-logs`,
         {
             description: `Lets VPC flow logs of ${args.clusterName} write to their log group`,
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            // Only the flow-logs service, and only on behalf of this account (no confused deputy).
+            assumeRolePolicy: account.apply((accountId) =>
+                JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+                        },
+                    ],
+                }),
+            ),
             tags,
         },
         { parent },

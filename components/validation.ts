@@ -23,6 +23,8 @@ export interface ArgumentProblem {
     argument: string;
     value: unknown;
     allowed: string;
+    /** The value is a secret (e.g. a stack config key set with `--secret`): the message never shows it. */
+    secret?: boolean;
 }
 
 /** Thrown when the arguments break any rule; lists every problem at once. */
@@ -36,27 +38,41 @@ export class CortexSecureClusterArgsError extends Error {
     }
 }
 
-/** Arguments names whose values are never printed. */
-const REDACTED_ARGUMENTS = /secretAccessKey$/;
+/** Fields whose values are never printed, wherever they sit in a value. */
+const SECRET_FIELD = /secretAccessKey$/;
+const HIDDEN_SECRET = "(a secret, not shown)";
 
+/** The error text: one line per problem, `argument: got VALUE; allowed: ...`. */
 export function formatProblems(problems: ArgumentProblem[], source = "CortexSecureCluster arguments"): string {
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-    const lines = problems.map((p) => `  - ${p.argument}: got ${describeValue(p.argument, p.value)}; allowed: ${p.allowed}`);
+    const lines = problems.map((p) => `  - ${p.argument}: got ${describeValue(p)}; allowed: ${p.allowed}`);
     return [`Invalid ${source} (${count}):`, ...lines].join("\n");
 }
 
-function describeValue(argument: string, value: unknown): string {
-    if (REDACTED_ARGUMENTS.test(argument)) {
-        return "(a secret, not shown)";
+function describeValue(problem: ArgumentProblem): string {
+    if (problem.secret || SECRET_FIELD.test(problem.argument)) {
+        return HIDDEN_SECRET;
     }
-    if (value === undefined) {
+    if (problem.value === undefined) {
         return "nothing";
     }
-    if (pulumi.Output.isInstance(value)) {
-        return "an Output";
-    }
-    const text = JSON.stringify(value);
+    const text = JSON.stringify(printable(problem.value, 0)) ?? String(problem.value);
     return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/** A copy of a value that is safe to print: secrets hidden, Outputs and other non-data named. */
+function printable(value: unknown, depth: number): unknown {
+    if (pulumi.Output.isInstance(value)) return "(an Output)";
+    if (value instanceof Promise) return "(a Promise)";
+    if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+    if (typeof value === "bigint" || typeof value === "function" || typeof value === "symbol") return `(a ${typeof value})`;
+    if (typeof value !== "object" || value === null) return value;
+    // Deep or cyclic values (e.g. a resource passed by mistake) are cut short rather than walked.
+    if (depth > 4) return "(…)";
+    if (Array.isArray(value)) return value.map((item) => printable(item, depth + 1));
+    return Object.fromEntries(
+        Object.entries(value).map(([key, item]) => [key, SECRET_FIELD.test(key) ? HIDDEN_SECRET : printable(item, depth + 1)]),
+    );
 }
 
 // ---- rules for single values; each carries its "allowed" text as the message ----
@@ -169,8 +185,14 @@ const runtimeCredentials = z.discriminatedUnion(
         }),
         z.strictObject({
             mode: z.literal("serviceAccountRole"),
-            namespace: z.string().regex(dnsLabel, { error: "a Kubernetes namespace name (a DNS label)" }).optional(),
-            serviceAccount: z.string().regex(dnsSubdomain, { error: "a Kubernetes service account name (a DNS subdomain)" }).optional(),
+            namespace: z
+                .string({ error: "a Kubernetes namespace name (a DNS label)" })
+                .regex(dnsLabel, { error: "a Kubernetes namespace name (a DNS label)" })
+                .optional(),
+            serviceAccount: z
+                .string({ error: "a Kubernetes service account name (a DNS subdomain)" })
+                .regex(dnsSubdomain, { error: "a Kubernetes service account name (a DNS subdomain)" })
+                .optional(),
         }),
     ],
     { error: 'an object whose mode is "iamUser", "provided" (with accessKeyId, secretAccessKey) or "serviceAccountRole"' },
@@ -201,16 +223,18 @@ const peerSpec = z.strictObject(
 );
 
 const RESERVED_TAG_PREFIXES = ["aws:", "kubernetes.io/", "k8s.io/", "eksctl.", "cortex.dev/"];
-const tagRule = "key 1–127 chars, value 1–255 chars, no leading/trailing space, key not starting with " + RESERVED_TAG_PREFIXES.join(", ");
+const tagKeyRule = `tag keys of 1–127 chars with no leading/trailing space, not starting with ${RESERVED_TAG_PREFIXES.join(", ")} (in any case)`;
+const tagValueRule = "a string of 1–255 chars with no leading/trailing space";
 
 const tags = z.record(z.string(), z.unknown(), { error: "a map of tag keys to string values" }).superRefine((map, ctx) => {
     for (const [key, value] of Object.entries(map)) {
-        const problems: string[] = [];
-        if (key.length < 1 || key.length > 127 || key.trim() !== key) problems.push("key");
-        if (RESERVED_TAG_PREFIXES.some((prefix) => key.toLowerCase().startsWith(prefix))) problems.push("reserved key");
-        if (typeof value !== "string" || value.length < 1 || value.length > 255 || value.trim() !== value) problems.push("value");
-        if (problems.length > 0) {
-            ctx.addIssue({ code: "custom", message: tagRule, path: [key], input: value });
+        const reserved = RESERVED_TAG_PREFIXES.some((prefix) => key.toLowerCase().startsWith(prefix));
+        if (key.length < 1 || key.length > 127 || key.trim() !== key || reserved) {
+            // The key itself is wrong: show the whole entry, since the key alone reads like a value.
+            ctx.addIssue({ code: "custom", message: tagKeyRule, path: [], input: { [key]: value } });
+        }
+        if (typeof value !== "string" || value.length < 1 || value.length > 255 || value.trim() !== value) {
+            ctx.addIssue({ code: "custom", message: tagValueRule, path: [key], input: value });
         }
     }
 });
@@ -303,10 +327,18 @@ const argsSchema = z.strictObject(
 /** The argument names, in the order DESIGN.md lists them. */
 export const ARGUMENT_NAMES = Object.keys(argsSchema.shape) as (keyof CortexSecureClusterArgs)[];
 
-function pathToArgument(path: PropertyKey[]): string {
+type Path = readonly PropertyKey[];
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** `nodeGroups[0].name`, `tags["cost-center"]`: how a path into the arguments is written in messages. */
+function pathToArgument(path: Path): string {
+    if (path.length === 0) return "(the arguments)";
     return path.reduce<string>((text, part) => {
         if (typeof part === "number") return `${text}[${part}]`;
-        return text === "" ? String(part) : `${text}.${String(part)}`;
+        const key = String(part);
+        if (!IDENTIFIER.test(key)) return `${text}[${JSON.stringify(key)}]`;
+        return text === "" ? key : `${text}.${key}`;
     }, "");
 }
 
@@ -314,12 +346,18 @@ function issueToProblems(issue: z.core.$ZodIssue): ArgumentProblem[] {
     const argument = pathToArgument(issue.path);
     if (issue.code === "unrecognized_keys") {
         const parent = (issue.input ?? {}) as Record<string, unknown>;
-        const known = argument === "" ? ARGUMENT_NAMES.join(", ") : "see the documented fields";
+        const atTop = issue.path.length === 0;
+        const known = atTop ? ARGUMENT_NAMES.join(", ") : "see the documented fields";
         return issue.keys.map((key) => ({
-            argument: argument === "" ? key : `${argument}.${key}`,
+            argument: pathToArgument([...issue.path, key]),
             value: parent[key],
-            allowed: `nothing: not a known ${argument === "" ? "argument" : "field"} (known: ${known})`,
+            allowed: `nothing: not a known ${atTop ? "argument" : "field"} (known: ${known})`,
         }));
+    }
+    if (issue.code === "invalid_union" && "discriminator" in issue && isRecord(issue.input)) {
+        // A wrong `mode`: show the mode, not the whole object (which may hold keys).
+        const options = (issue as { options?: unknown[] }).options ?? [];
+        return [{ argument, value: issue.input[String(issue.discriminator)], allowed: `one of ${options.map((o) => JSON.stringify(o)).join(", ")}` }];
     }
     if (issue.code === "invalid_type" && issue.message.startsWith("Invalid input")) {
         return [{ argument, value: issue.input, allowed: `a ${issue.expected}` }];
@@ -327,23 +365,51 @@ function issueToProblems(issue: z.core.$ZodIssue): ArgumentProblem[] {
     return [{ argument, value: issue.input, allowed: issue.message }];
 }
 
-/** Rules that join several arguments; run on arguments that passed the single-value rules. */
-function crossArgumentProblems(args: CortexSecureClusterArgs): ArgumentProblem[] {
-    const problems: ArgumentProblem[] = [];
-    const visibility = args.subnetVisibility ?? "private";
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
-    if (args.existingVpc) {
+const startsWith = (path: Path, prefix: Path) => prefix.length <= path.length && prefix.every((part, i) => part === path[i]);
+
+/**
+ * Whether the value at a path passed the single-value rules: neither it, nor anything around or
+ * inside it, was reported. Joint rules read only such values, so a typo in one argument never
+ * makes another look wrong (e.g. `subnetVisibility: "publc"` is not taken for the default, private).
+ */
+type WellFormed = (...path: PropertyKey[]) => boolean;
+
+function wellFormedGiven(issues: readonly z.core.$ZodIssue[]): WellFormed {
+    const reported: Path[] = issues.flatMap((issue) =>
+        issue.code === "unrecognized_keys" ? issue.keys.map((key) => [...issue.path, key]) : [issue.path],
+    );
+    return (...path) => !reported.some((bad) => startsWith(path, bad) || startsWith(bad, path));
+}
+
+/** Rules that join several arguments; each reads only values that are well formed on their own. */
+function crossArgumentProblems(args: Record<string, unknown>, wellFormed: WellFormed): ArgumentProblem[] {
+    const given = args as CortexSecureClusterArgs;
+    const problems: ArgumentProblem[] = [];
+    const visibility = wellFormed("subnetVisibility") ? (given.subnetVisibility ?? "private") : undefined;
+
+    if (given.existingVpc !== undefined) {
         for (const excluded of ["vpcCidr", "availabilityZones", "natGateway"] as const) {
-            if (args[excluded] !== undefined) {
+            if (given[excluded] !== undefined) {
                 problems.push({
                     argument: excluded,
-                    value: args[excluded],
+                    value: given[excluded],
                     allowed: "nothing when existingVpc is set (the existing VPC decides its CIDR, zones and NAT)",
                 });
             }
         }
-        problems.push(...existingVpcSubnetProblems(args.existingVpc, visibility, args));
-    } else if (visibility === "private" && args.natGateway === "none" && args.vpcEndpoints !== "all") {
+        if (isRecord(given.existingVpc) && visibility !== undefined) {
+            problems.push(...existingVpcSubnetProblems(given.existingVpc, visibility, given, wellFormed));
+        }
+    } else if (
+        visibility === "private" &&
+        given.natGateway === "none" &&
+        wellFormed("vpcEndpoints") &&
+        given.vpcEndpoints !== "all"
+    ) {
         problems.push({
             argument: "natGateway",
             value: "none",
@@ -353,60 +419,96 @@ function crossArgumentProblems(args: CortexSecureClusterArgs): ArgumentProblem[]
         });
     }
 
-    if (args.clusterEndpointPublicAccess === false && args.clusterEndpointPublicAccessCidrs !== undefined) {
+    if (given.clusterEndpointPublicAccess === false && given.clusterEndpointPublicAccessCidrs !== undefined) {
         problems.push({
             argument: "clusterEndpointPublicAccessCidrs",
-            value: args.clusterEndpointPublicAccessCidrs,
+            value: given.clusterEndpointPublicAccessCidrs,
             allowed: "nothing when clusterEndpointPublicAccess is false (there is no public endpoint to allow-list)",
         });
     }
 
-    const nodeGroups = args.nodeGroups ?? [];
-    const seen = new Set<string>();
-    nodeGroups.forEach((group, index) => {
-        if (seen.has(group.name) || group.name === "operator") {
-            problems.push({
-                argument: `nodeGroups[${index}].name`,
-                value: group.name,
-                allowed: 'a name no other node group has (and not "operator", the operator group\'s)',
-            });
-        }
-        seen.add(group.name);
-        problems.push(...sizeProblems(`nodeGroups[${index}]`, group.minInstances ?? 1, group.maxInstances ?? 5));
-    });
-    if (args.operatorNodeGroup) {
-        const operator = args.operatorNodeGroup;
-        problems.push(...sizeProblems("operatorNodeGroup", operator.minInstances ?? 2, operator.maxInstances ?? 25));
-    }
-
-    problems.push(...peeringProblems(args));
+    problems.push(...nodeGroupProblems(given, wellFormed));
+    problems.push(...peeringProblems(given, wellFormed));
     return problems;
 }
 
-function sizeProblems(argument: string, min: number, max: number): ArgumentProblem[] {
-    return max < min ? [{ argument: `${argument}.maxInstances`, value: max, allowed: `an integer ≥ minInstances (${min})` }] : [];
+function nodeGroupProblems(args: CortexSecureClusterArgs, wellFormed: WellFormed): ArgumentProblem[] {
+    const problems: ArgumentProblem[] = [];
+    const groups: unknown[] = Array.isArray(args.nodeGroups) ? args.nodeGroups : [];
+    const seen = new Set<string>();
+    groups.forEach((group, index) => {
+        if (!isRecord(group)) return;
+        if (wellFormed("nodeGroups", index, "name")) {
+            const name = group.name as string;
+            if (seen.has(name) || name === "operator") {
+                problems.push({
+                    argument: `nodeGroups[${index}].name`,
+                    value: name,
+                    allowed: 'a name no other node group has (and not "operator", the operator group\'s)',
+                });
+            }
+            seen.add(name);
+        }
+        if (wellFormed("nodeGroups", index, "minInstances") && wellFormed("nodeGroups", index, "maxInstances")) {
+            problems.push(...sizeProblems(`nodeGroups[${index}]`, group, { min: 1, max: 5 }));
+        }
+    });
+    const operator = args.operatorNodeGroup;
+    if (isRecord(operator) && wellFormed("operatorNodeGroup", "minInstances") && wellFormed("operatorNodeGroup", "maxInstances")) {
+        problems.push(...sizeProblems("operatorNodeGroup", operator, { min: 2, max: 25 }));
+    }
+    return problems;
 }
 
-function existingVpcSubnetProblems(vpc: ExistingVpc, visibility: SubnetVisibility, args: CortexSecureClusterArgs): ArgumentProblem[] {
+function sizeProblems(argument: string, group: Record<string, unknown>, defaults: { min: number; max: number }): ArgumentProblem[] {
+    const givenMax = group.maxInstances as number | undefined;
+    const min = (group.minInstances as number | undefined) ?? defaults.min;
+    const max = givenMax ?? defaults.max;
+    if (max >= min) return [];
+    const allowed = `an integer ≥ minInstances (${min})`;
+    return [
+        {
+            argument: `${argument}.maxInstances`,
+            value: givenMax,
+            allowed: givenMax === undefined ? `${allowed}; unset, it defaults to ${defaults.max}` : allowed,
+        },
+    ];
+}
+
+function existingVpcSubnetProblems(
+    vpc: Record<string, unknown>,
+    visibility: SubnetVisibility,
+    args: CortexSecureClusterArgs,
+    wellFormed: WellFormed,
+): ArgumentProblem[] {
     const problems: ArgumentProblem[] = [];
-    const nodeTier = visibility === "private" ? "privateSubnetIds" : "publicSubnetIds";
-    const subnetsOf = (tier: "publicSubnetIds" | "privateSubnetIds") => (Array.isArray(vpc[tier]) ? vpc[tier] : []);
-    if (subnetsOf(nodeTier).length < 2) {
+    type Tier = "publicSubnetIds" | "privateSubnetIds";
+    const nodeTier: Tier = visibility === "private" ? "privateSubnetIds" : "publicSubnetIds";
+    // A list with a malformed id still has a length that means something.
+    const countOf = (tier: Tier) => (Array.isArray(vpc[tier]) ? (vpc[tier] as unknown[]).length : undefined);
+    const tooFew = (tier: Tier, least: number) => {
+        const count = countOf(tier);
+        return count !== undefined && count < least;
+    };
+    if (tooFew(nodeTier, 2)) {
         problems.push({
             argument: `existingVpc.${nodeTier}`,
             value: vpc[nodeTier],
             allowed: `at least 2 subnets: the nodes use this tier when subnetVisibility is "${visibility}"`,
         });
     }
-    const schemes = [args.apiLoadBalancerScheme ?? "internet-facing", args.operatorLoadBalancerScheme ?? "internet-facing"];
-    if (schemes.includes("internet-facing") && subnetsOf("publicSubnetIds").length < 1 && nodeTier !== "publicSubnetIds") {
+    const schemes = (["apiLoadBalancerScheme", "operatorLoadBalancerScheme"] as const)
+        .filter((scheme) => wellFormed(scheme))
+        .map((scheme) => args[scheme] ?? "internet-facing");
+    if (schemes.includes("internet-facing") && nodeTier !== "publicSubnetIds" && tooFew("publicSubnetIds", 1)) {
         problems.push({
             argument: "existingVpc.publicSubnetIds",
             value: vpc.publicSubnetIds,
             allowed: "at least 1 subnet: internet-facing load balancers live in the public subnets",
         });
     }
-    if ((schemes.includes("internal") || args.apiGateway === true) && subnetsOf("privateSubnetIds").length < 1 && nodeTier !== "privateSubnetIds") {
+    const needsPrivate = schemes.includes("internal") || (wellFormed("apiGateway") && args.apiGateway === true);
+    if (needsPrivate && nodeTier !== "privateSubnetIds" && tooFew("privateSubnetIds", 1)) {
         problems.push({
             argument: "existingVpc.privateSubnetIds",
             value: vpc.privateSubnetIds,
@@ -416,29 +518,42 @@ function existingVpcSubnetProblems(vpc: ExistingVpc, visibility: SubnetVisibilit
     return problems;
 }
 
-function peeringProblems(args: CortexSecureClusterArgs): ArgumentProblem[] {
+/** The cluster VPC's CIDR as given (or defaulted), or undefined when what was given is malformed. */
+function clusterVpcCidr(args: CortexSecureClusterArgs, wellFormed: WellFormed): string | undefined {
+    if (args.existingVpc !== undefined) {
+        return isRecord(args.existingVpc) && wellFormed("existingVpc", "cidrBlock") ? args.existingVpc.cidrBlock : undefined;
+    }
+    return wellFormed("vpcCidr") ? (args.vpcCidr ?? DEFAULT_VPC_CIDR) : undefined;
+}
+
+function peeringProblems(args: CortexSecureClusterArgs, wellFormed: WellFormed): ArgumentProblem[] {
     const problems: ArgumentProblem[] = [];
-    const vpcCidr = args.existingVpc?.cidrBlock ?? args.vpcCidr ?? DEFAULT_VPC_CIDR;
-    const peers = args.vpcPeering ?? [];
+    const vpcCidr = clusterVpcCidr(args, wellFormed);
+    const peers: unknown[] = Array.isArray(args.vpcPeering) ? args.vpcPeering : [];
+    const checked: { index: number; cidrBlock: string }[] = [];
     peers.forEach((peer, index) => {
+        if (!isRecord(peer)) return;
         const argument = `vpcPeering[${index}]`;
-        if (cidrsOverlap(peer.cidrBlock, vpcCidr)) {
-            problems.push({
-                argument: `${argument}.cidrBlock`,
-                value: peer.cidrBlock,
-                allowed: `a CIDR that does not overlap the cluster VPC (${vpcCidr})`,
-            });
-        }
-        peers.slice(0, index).forEach((earlier, earlierIndex) => {
-            if (cidrsOverlap(peer.cidrBlock, earlier.cidrBlock)) {
+        if (wellFormed("vpcPeering", index, "cidrBlock")) {
+            const cidrBlock = peer.cidrBlock as string;
+            if (vpcCidr !== undefined && cidrsOverlap(cidrBlock, vpcCidr)) {
                 problems.push({
                     argument: `${argument}.cidrBlock`,
-                    value: peer.cidrBlock,
-                    allowed: `a CIDR that does not overlap another peer (vpcPeering[${earlierIndex}]: ${earlier.cidrBlock})`,
+                    value: cidrBlock,
+                    allowed: `a CIDR that does not overlap the cluster VPC (${vpcCidr})`,
                 });
             }
-        });
-        if ((peer.ownerId !== undefined || peer.region !== undefined) && (peer.routeTableIds ?? []).length > 0) {
+            for (const earlier of checked.filter((other) => cidrsOverlap(cidrBlock, other.cidrBlock))) {
+                problems.push({
+                    argument: `${argument}.cidrBlock`,
+                    value: cidrBlock,
+                    allowed: `a CIDR that does not overlap another peer (vpcPeering[${earlier.index}]: ${earlier.cidrBlock})`,
+                });
+            }
+            checked.push({ index, cidrBlock });
+        }
+        const crossAccountOrRegion = peer.ownerId !== undefined || peer.region !== undefined;
+        if (crossAccountOrRegion && Array.isArray(peer.routeTableIds) && peer.routeTableIds.length > 0) {
             problems.push({
                 argument: `${argument}.routeTableIds`,
                 value: peer.routeTableIds,
@@ -454,26 +569,17 @@ function peeringProblems(args: CortexSecureClusterArgs): ArgumentProblem[] {
  * always give the same problems. Values that are Outputs are left for {@link checkResolvedValue}.
  */
 export function findArgumentProblems(args: unknown): ArgumentProblem[] {
-    const parsed = argsSchema.safeParse(args ?? {}, { reportInput: true });
-    if (parsed.success) {
-        return crossArgumentProblems(args as CortexSecureClusterArgs);
-    }
-    const problems = parsed.error.issues.flatMap(issueToProblems);
-    // Joint rules still run over the arguments that are fine on their own, so one run reports all.
-    if (typeof args === "object" && args !== null && !Array.isArray(args)) {
-        const wellFormed: Record<string, unknown> = { ...(args as Record<string, unknown>) };
-        for (const issue of parsed.error.issues) {
-            const argument = String(issue.path[0]);
-            // An existing VPC with a bad field still excludes the new-VPC settings.
-            const keepExistingVpc = argument === "existingVpc" && typeof wellFormed.existingVpc === "object" && wellFormed.existingVpc !== null;
-            if (!keepExistingVpc) delete wellFormed[argument];
-            if (issue.code === "unrecognized_keys" && issue.path.length === 0) issue.keys.forEach((key) => delete wellFormed[key]);
-        }
-        problems.push(...crossArgumentProblems(wellFormed as CortexSecureClusterArgs));
+    const given = args ?? {};
+    const parsed = argsSchema.safeParse(given, { reportInput: true });
+    const issues = parsed.success ? [] : parsed.error.issues;
+    const problems = issues.flatMap(issueToProblems);
+    // Joint rules run even when single values are wrong, so one run reports everything.
+    if (isRecord(given)) {
+        problems.push(...crossArgumentProblems(given, wellFormedGiven(issues)));
     }
     const seen = new Set<string>();
     return problems.filter((problem) => {
-        const key = `${problem.argument}\u0000${problem.allowed}`;
+        const key = `${problem.argument}\u0000${problem.allowed}\u0000${describeValue(problem)}`;
         return seen.has(key) ? false : (seen.add(key), true);
     });
 }
@@ -609,10 +715,12 @@ export function resolveArgs(args: CortexSecureClusterArgs = {}): ResolvedArgs {
  * the returned value fail with a {@link pulumi.ResourceError} naming the argument if it is bad.
  */
 export function checkWhenResolved<T>(argument: string, rule: z.ZodType, value: pulumi.Input<T>, resource: pulumi.Resource): pulumi.Output<T> {
-    return pulumi.output(value).apply((resolved) => {
+    const output = pulumi.output(value);
+    // A secret (e.g. a key from a --secret stack setting) is never printed, even when it is wrong.
+    return pulumi.all([output, pulumi.isSecret(output)]).apply(([resolved, secret]) => {
         const problem = checkResolvedValue(argument, rule, resolved);
         if (problem) {
-            throw new pulumi.ResourceError(formatProblems([problem]), resource);
+            throw new pulumi.ResourceError(formatProblems([{ ...problem, secret }]), resource);
         }
         return resolved;
     }) as pulumi.Output<T>;

@@ -1,11 +1,344 @@
+// The network part: zones, NAT, subnets and their tags, endpoints, flow logs, or a VPC made elsewhere.
 import { strict as assert } from "node:assert";
-import { build, valueOf } from "./harness";
+import { readFileSync } from "node:fs";
+import { CLUSTER_NAME_TAG, CortexSecureClusterArgs, defaultAvailabilityZones } from "../components";
+import { INTERFACE_ENDPOINT_SERVICES } from "../components/network";
+import { build, Built, valueOf } from "./harness";
+import { ACCOUNT_ID, mockCloud } from "./mockCloud";
 
-describe("smoke", () => {
-    it("builds", async () => {
+const VPC = "awsx:ec2:Vpc";
+const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
+const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const ROLE = "aws:iam/role:Role";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const FLOW_LOG = "aws:ec2/flowLog:FlowLog";
+
+interface MockSubnet {
+    id: string;
+    availabilityZone: string;
+    type: "Public" | "Private";
+    tags: Record<string, string>;
+}
+
+const vpcInputs = (b: Built) => b.one(VPC).inputs as {
+    cidrBlock: string;
+    availabilityZoneNames: string[];
+    natGateways: { strategy: string };
+    subnetSpecs: { type: string; tags: Record<string, string> }[];
+    tags: Record<string, string>;
+};
+const vpcState = (b: Built) => b.one(VPC).state as { vpcId: string; subnets: MockSubnet[]; natGateways: unknown[]; routeTables: { id: string }[] };
+const json = (text: unknown) => JSON.parse(text as string);
+/** The resources of a type the network part declares, by their name's suffix (other parts have their own). */
+const named = (b: Built, type: string, suffix: string) => b.ofType(type).filter((r) => r.name.endsWith(suffix));
+
+/**
+ * Whether a resource type takes tags, as its SDK says: the constructor of a taggable type passes
+ * a `tags` input on (`aws:iam/group:Group` or `aws:iam/rolePolicy:RolePolicy` do not).
+ */
+function isTaggable(type: string): boolean {
+    const [pkg, module, name] = type.split(":");
+    const file = pkg === "aws" ? `${module}.js` : `${module === "index" ? "" : `${module}/`}${name[0].toLowerCase()}${name.slice(1)}.js`;
+    return readFileSync(require.resolve(`@pulumi/${pkg}/${file}`), "utf8").includes('resourceInputs["tags"]');
+}
+
+const EXISTING = {
+    vpcId: "vpc-0a1b2c3d4e5f60000",
+    cidrBlock: "10.50.0.0/16",
+    publicSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+    privateSubnetIds: ["subnet-0a1b2c3d4e5f60003", "subnet-0a1b2c3d4e5f60004"],
+};
+
+describe("network: availability zones", () => {
+    it("defaults to the first 3 zones of a region", () => {
+        assert.deepEqual(defaultAvailabilityZones("us-west-2", ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"]), ["us-west-2a", "us-west-2b", "us-west-2c"]);
+        assert.deepEqual(defaultAvailabilityZones("eu-west-1", ["eu-west-1c", "eu-west-1a", "eu-west-1b"]), ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+    });
+
+    it("defaults to 2 zones in us-east-1, never us-east-1e", () => {
+        assert.deepEqual(defaultAvailabilityZones("us-east-1", ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"]), ["us-east-1a", "us-east-1b"]);
+        assert.deepEqual(defaultAvailabilityZones("us-east-1", ["us-east-1e", "us-east-1f", "us-east-1d"]), ["us-east-1d", "us-east-1f"]);
+    });
+
+    it("takes what a region has when it has fewer zones", () => {
+        assert.deepEqual(defaultAvailabilityZones("us-west-1", ["us-west-1c", "us-west-1a"]), ["us-west-1a", "us-west-1c"]);
+    });
+
+    it("spans 3 zones in us-west-2 when building", async () => {
         const b = await build({});
-        console.log(b.resources.map((r) => `${r.type} ${r.name}`));
-        console.log(await valueOf(b.cluster.privateSubnetIds));
-        assert.ok(true);
+        assert.deepEqual(vpcInputs(b).availabilityZoneNames, ["us-west-2a", "us-west-2b", "us-west-2c"]);
+    });
+
+    it("spans 2 zones in us-east-1 when building", async () => {
+        mockCloud.region = "us-east-1";
+        const b = await build({});
+        assert.deepEqual(vpcInputs(b).availabilityZoneNames, ["us-east-1a", "us-east-1b"]);
+        assert.deepEqual(new Set(vpcState(b).subnets.map((s) => s.availabilityZone)), new Set(["us-east-1a", "us-east-1b"]));
+    });
+
+    it("looks the zones up in the region it deploys to", async () => {
+        mockCloud.region = "eu-west-1";
+        const b = await build({});
+        assert.deepEqual(vpcInputs(b).availabilityZoneNames, ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+    });
+
+    it("uses given zones as given", async () => {
+        const b = await build({ availabilityZones: ["us-west-2d", "us-west-2b"] });
+        assert.deepEqual(vpcInputs(b).availabilityZoneNames, ["us-west-2d", "us-west-2b"]);
+    });
+});
+
+describe("network: NAT gateways", () => {
+    const cases: { args: CortexSecureClusterArgs; strategy: string; count: number }[] = [
+        { args: { subnetVisibility: "public", natGateway: "none" }, strategy: "None", count: 0 },
+        { args: { subnetVisibility: "public" }, strategy: "None", count: 0 },
+        { args: { natGateway: "single" }, strategy: "Single", count: 1 },
+        { args: {}, strategy: "Single", count: 1 },
+        { args: { natGateway: "highly_available" }, strategy: "OnePerAz", count: 3 },
+        { args: { natGateway: "none", vpcEndpoints: "all" }, strategy: "None", count: 0 },
+    ];
+    for (const { args, strategy, count } of cases) {
+        it(`${JSON.stringify(args)} asks awsx for ${strategy} and gets ${count} NAT gateway(s)`, async () => {
+            const b = await build(args);
+            assert.equal(vpcInputs(b).natGateways.strategy, strategy);
+            assert.equal(vpcState(b).natGateways.length, count);
+        });
+    }
+
+    it("puts a NAT gateway in every zone when highly available, whatever the zone count", async () => {
+        const b = await build({ natGateway: "highly_available", availabilityZones: ["us-west-2a", "us-west-2b"] });
+        assert.equal(vpcState(b).natGateways.length, 2);
+    });
+});
+
+describe("network: subnets", () => {
+    it("builds one public and one private subnet in every zone of the VPC CIDR", async () => {
+        const b = await build({ vpcCidr: "10.20.0.0/16" });
+        assert.equal(vpcInputs(b).cidrBlock, "10.20.0.0/16");
+        assert.deepEqual(
+            vpcInputs(b).subnetSpecs.map((spec) => spec.type),
+            ["Public", "Private"],
+        );
+        for (const zone of ["us-west-2a", "us-west-2b", "us-west-2c"]) {
+            const inZone = vpcState(b).subnets.filter((s) => s.availabilityZone === zone);
+            assert.deepEqual(inZone.map((s) => s.type).sort(), ["Private", "Public"], zone);
+        }
+    });
+
+    it("tags public subnets for internet-facing and private ones for internal load balancers", async () => {
+        const b = await build({});
+        const [publicSpec, privateSpec] = vpcInputs(b).subnetSpecs;
+        assert.equal(publicSpec.tags["kubernetes.io/role/elb"], "1");
+        assert.equal(publicSpec.tags["kubernetes.io/role/internal-elb"], undefined);
+        assert.equal(privateSpec.tags["kubernetes.io/role/internal-elb"], "1");
+        assert.equal(privateSpec.tags["kubernetes.io/role/elb"], undefined);
+        for (const subnet of vpcState(b).subnets) {
+            const role = subnet.type === "Public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb";
+            assert.equal(subnet.tags[role], "1", subnet.id);
+        }
+    });
+
+    it("outputs the VPC and its public and private subnets", async () => {
+        const b = await build({});
+        const state = vpcState(b);
+        assert.equal(await valueOf(b.cluster.vpcId), state.vpcId);
+        assert.deepEqual(await valueOf(b.cluster.publicSubnetIds), state.subnets.filter((s) => s.type === "Public").map((s) => s.id));
+        assert.deepEqual(await valueOf(b.cluster.privateSubnetIds), state.subnets.filter((s) => s.type === "Private").map((s) => s.id));
+        assert.equal((await valueOf(b.cluster.privateSubnetIds)).length, 3);
+    });
+});
+
+describe("network: VPC endpoints", () => {
+    it("builds none when vpcEndpoints is none", async () => {
+        const b = await build({ vpcEndpoints: "none" });
+        assert.deepEqual(b.ofType(ENDPOINT), []);
+        assert.deepEqual(named(b, SECURITY_GROUP, "-endpoints"), []);
+    });
+
+    it("builds the S3 gateway endpoint on every route table by default", async () => {
+        const b = await build({});
+        const [s3] = b.ofType(ENDPOINT);
+        assert.equal(b.ofType(ENDPOINT).length, 1);
+        assert.equal(s3.inputs.vpcEndpointType, "Gateway");
+        assert.equal(s3.inputs.serviceName, "com.amazonaws.us-west-2.s3");
+        assert.equal(s3.inputs.vpcId, vpcState(b).vpcId);
+        const routeTables = vpcState(b).routeTables.map((table) => table.id);
+        assert.equal(routeTables.length, 6);
+        assert.deepEqual(s3.inputs.routeTableIds, routeTables);
+    });
+
+    it("names the endpoint services of the region it deploys to", async () => {
+        mockCloud.region = "eu-west-1";
+        const b = await build({ vpcEndpoints: "all" });
+        for (const endpoint of b.ofType(ENDPOINT)) {
+            assert.match(endpoint.inputs.serviceName as string, /^com\.amazonaws\.eu-west-1\./);
+        }
+    });
+
+    it("adds the interface endpoints a node needs without internet, in the private subnets, when all", async () => {
+        const b = await build({ vpcEndpoints: "all", natGateway: "none" });
+        const interfaces = b.ofType(ENDPOINT).filter((e) => e.inputs.vpcEndpointType === "Interface");
+        assert.deepEqual(INTERFACE_ENDPOINT_SERVICES, ["ecr.api", "ecr.dkr", "sts", "ec2", "logs", "elasticloadbalancing", "autoscaling"]);
+        assert.deepEqual(
+            interfaces.map((e) => e.inputs.serviceName),
+            INTERFACE_ENDPOINT_SERVICES.map((service) => `com.amazonaws.us-west-2.${service}`),
+        );
+        const privateSubnets = vpcState(b).subnets.filter((s) => s.type === "Private").map((s) => s.id);
+        const securityGroup = b.one(SECURITY_GROUP, "-endpoints");
+        for (const endpoint of interfaces) {
+            assert.deepEqual(endpoint.inputs.subnetIds, privateSubnets);
+            assert.equal(endpoint.inputs.privateDnsEnabled, true);
+            assert.deepEqual(endpoint.inputs.securityGroupIds, [securityGroup.id]);
+        }
+        assert.equal(b.ofType(ENDPOINT).filter((e) => e.inputs.vpcEndpointType === "Gateway").length, 1);
+    });
+
+    it("admits only HTTPS from the VPC CIDR to the interface endpoints", async () => {
+        const b = await build({ vpcEndpoints: "all", vpcCidr: "10.20.0.0/16" });
+        const securityGroup = b.one(SECURITY_GROUP, "-endpoints");
+        assert.equal(securityGroup.inputs.vpcId, vpcState(b).vpcId);
+        assert.deepEqual(
+            (securityGroup.inputs.ingress as Record<string, unknown>[]).map(({ protocol, fromPort, toPort, cidrBlocks, ipv6CidrBlocks, securityGroups }) => ({
+                protocol,
+                fromPort,
+                toPort,
+                cidrBlocks,
+                ipv6CidrBlocks,
+                securityGroups,
+            })),
+            [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.20.0.0/16"], ipv6CidrBlocks: undefined, securityGroups: undefined }],
+        );
+    });
+});
+
+describe("network: flow logs", () => {
+    it("sends all of the VPC's traffic to a log group kept for logRetentionDays", async () => {
+        const b = await build({ logRetentionDays: 90, clusterName: "cortex-a" });
+        const logGroup = b.one(LOG_GROUP, "-flow-logs");
+        assert.equal(logGroup.inputs.retentionInDays, 90);
+        assert.equal(logGroup.inputs.name, "/aws/vpc/cortex-a/flow-logs");
+        const flowLog = b.one(FLOW_LOG);
+        assert.equal(flowLog.inputs.vpcId, vpcState(b).vpcId);
+        assert.equal(flowLog.inputs.trafficType, "ALL");
+        assert.equal(flowLog.inputs.logDestinationType, "cloud-watch-logs");
+        assert.equal(flowLog.inputs.logDestination, logGroup.state.arn);
+        assert.equal(flowLog.inputs.iamRoleArn, b.one(ROLE, "-flow-logs").state.arn);
+    });
+
+    it("keeps the log group for 365 days by default", async () => {
+        const b = await build({});
+        assert.equal(b.one(LOG_GROUP, "-flow-logs").inputs.retentionInDays, 365);
+    });
+
+    it("retains the log group on destroy when protectData (the default), and not otherwise", async () => {
+        assert.equal((await build({})).one(LOG_GROUP, "-flow-logs").options.retainOnDelete, true);
+        assert.equal((await build({ protectData: true })).one(LOG_GROUP, "-flow-logs").options.retainOnDelete, true);
+        assert.equal((await build({ protectData: false })).one(LOG_GROUP, "-flow-logs").options.retainOnDelete, false);
+    });
+
+    it("lets only the flow-logs service of this account assume the role", async () => {
+        const b = await build({});
+        assert.deepEqual(json(b.one(ROLE, "-flow-logs").inputs.assumeRolePolicy), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                    Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } },
+                },
+            ],
+        });
+    });
+
+    it("allows the role to write only to its own log group", async () => {
+        const b = await build({});
+        const logGroupArn = b.one(LOG_GROUP, "-flow-logs").state.arn as string;
+        const policy = b.one(ROLE_POLICY, "-flow-logs");
+        assert.equal(policy.inputs.role, b.one(ROLE, "-flow-logs").id);
+        assert.deepEqual(json(policy.inputs.policy), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    Resource: [logGroupArn, `${logGroupArn}:*`],
+                },
+            ],
+        });
+    });
+
+    it("builds none of it when flowLogs is false", async () => {
+        const b = await build({ flowLogs: false });
+        assert.deepEqual(b.ofType(FLOW_LOG), []);
+        for (const type of [LOG_GROUP, ROLE, ROLE_POLICY]) {
+            assert.deepEqual(named(b, type, "-flow-logs"), [], type);
+        }
+    });
+});
+
+describe("network: an existing VPC", () => {
+    it("is used as given: no new VPC, its ids as the outputs", async () => {
+        const b = await build({ existingVpc: EXISTING });
+        assert.deepEqual(b.ofType(VPC), []);
+        assert.equal(await valueOf(b.cluster.vpcId), EXISTING.vpcId);
+        assert.deepEqual(await valueOf(b.cluster.publicSubnetIds), EXISTING.publicSubnetIds);
+        assert.deepEqual(await valueOf(b.cluster.privateSubnetIds), EXISTING.privateSubnetIds);
+    });
+
+    it("gets flow logs but no endpoints by default", async () => {
+        const b = await build({ existingVpc: EXISTING });
+        assert.equal(b.one(FLOW_LOG).inputs.vpcId, EXISTING.vpcId);
+        assert.deepEqual(b.ofType(ENDPOINT), []);
+    });
+
+    it("gets endpoints on its own route tables and subnets when asked", async () => {
+        const b = await build({ existingVpc: EXISTING, vpcEndpoints: "all" });
+        const s3 = b.ofType(ENDPOINT).find((e) => e.inputs.vpcEndpointType === "Gateway");
+        assert.deepEqual(s3?.inputs.routeTableIds, mockCloud.existingRouteTableIds);
+        assert.equal(s3?.inputs.vpcId, EXISTING.vpcId);
+        for (const endpoint of b.ofType(ENDPOINT).filter((e) => e.inputs.vpcEndpointType === "Interface")) {
+            assert.deepEqual(endpoint.inputs.subnetIds, EXISTING.privateSubnetIds);
+        }
+        const ingress = b.one(SECURITY_GROUP, "-endpoints").inputs.ingress as { cidrBlocks: string[] }[];
+        assert.deepEqual(ingress[0].cidrBlocks, [EXISTING.cidrBlock]);
+    });
+});
+
+describe("network: tags and parents", () => {
+    it("knows which resource types take tags from their SDKs", () => {
+        assert.equal(isTaggable(VPC), true);
+        assert.equal(isTaggable(ENDPOINT), true);
+        assert.equal(isTaggable(ROLE), true);
+        assert.equal(isTaggable(ROLE_POLICY), false);
+        assert.equal(isTaggable("aws:iam/group:Group"), false);
+    });
+
+    it("tags every taggable child resource with the cluster name and the user's tags", async () => {
+        const b = await build({ clusterName: "cortex-tags", vpcEndpoints: "all", tags: { team: "ml", "cost-center": "42" } });
+        const children = b.resources.filter((r) => r.name !== b.name && isTaggable(r.type));
+        assert.ok(children.length >= 12, `only ${children.length} children`);
+        for (const child of children) {
+            const tags = child.inputs.tags as Record<string, string> | undefined;
+            assert.equal(tags?.[CLUSTER_NAME_TAG], "cortex-tags", `${child.type} ${child.name}`);
+            assert.equal(tags?.team, "ml", `${child.type} ${child.name}`);
+            assert.equal(tags?.["cost-center"], "42", `${child.type} ${child.name}`);
+        }
+        for (const spec of vpcInputs(b).subnetSpecs) {
+            assert.equal(spec.tags[CLUSTER_NAME_TAG], "cortex-tags");
+            assert.equal(spec.tags.team, "ml");
+        }
+    });
+
+    it("parents every resource to the component and prefixes its name with the component's", async () => {
+        const b = await build({ vpcEndpoints: "all" });
+        const componentUrn = await valueOf(b.cluster.urn);
+        const children = b.resources.filter((r) => r.name !== b.name);
+        assert.ok(children.length >= 12, `only ${children.length} children`);
+        for (const child of children) {
+            assert.ok(child.name.startsWith(`${b.name}-`), child.name);
+            assert.equal(child.options.parent, componentUrn, `${child.type} ${child.name}`);
+        }
     });
 });

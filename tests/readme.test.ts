@@ -1,0 +1,59 @@
+// README.md says what the code does: the test command CI runs, every argument, a real error.
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CortexSecureClusterArgs, parseStackConfig, resolveArgs } from "../components";
+import { ARGUMENT_NAMES } from "../components/validation";
+
+const root = join(__dirname, "..");
+const readme = readFileSync(join(root, "README.md"), "utf8");
+
+/** The contents of every fenced block of a language, in order. */
+const blocks = (language: string) => [...readme.matchAll(new RegExp("```" + language + "\\n([\\s\\S]*?)```", "g"))].map((match) => match[1]);
+
+function messageOf(build: () => unknown): string {
+    try {
+        build();
+    } catch (error) {
+        return (error as Error).message;
+    }
+    assert.fail("expected an error");
+}
+
+describe("README.md", () => {
+    it("gives the test command .ci/run runs: npm ci, then npm test", () => {
+        const quickStart = readme.slice(readme.indexOf("## Quick start"));
+        assert.equal(blocks("sh").find((block) => quickStart.includes(block)), "npm ci\nnpm test\n");
+        const ciCommands = readFileSync(join(root, ".ci/run"), "utf8")
+            .split("\n")
+            .filter((line) => /^npm /.test(line));
+        assert.deepEqual(ciCommands, ["npm ci", "npm test"]);
+    });
+
+    it("lists every argument in its table, in the code's order", () => {
+        const table = readme.slice(readme.indexOf("## Arguments"));
+        const names = [...table.matchAll(/^\| `(\w+)` \|/gm)].map((match) => match[1]);
+        assert.deepEqual(names, ARGUMENT_NAMES);
+    });
+
+    it("shows the errors the code really gives", () => {
+        const stackConfigExample = blocks("text").find((block) => block.startsWith("$ pulumi config set subnetVisibility privat"));
+        const argumentsExample = blocks("text").find((block) => block.startsWith("Invalid CortexSecureCluster arguments"));
+        assert.ok(stackConfigExample && argumentsExample, "README lost its error examples");
+        const stackConfigMessage = messageOf(() => parseStackConfig({ "cortex-secure-cluster:subnetVisibility": "privat" }));
+        assert.equal(stackConfigExample.split("\n").slice(1).join("\n"), `${stackConfigMessage}\n`);
+
+        const args = {
+            subnetVisibility: "privat",
+            natGateway: "none",
+            vpcCidr: "10.0.0.1/16",
+            apiLoadBalancerCidrAllowList: ["203.0.113.7"],
+            nodeGroups: [
+                { name: "worker", instanceType: "t3.micro" },
+                { name: "worker", instanceType: "m5.large", minInstances: 7 },
+            ],
+            tags: { "aws:owner": "me" },
+        } as unknown as CortexSecureClusterArgs;
+        assert.equal(argumentsExample, `${messageOf(() => resolveArgs(args))}\n`);
+    });
+});
