@@ -14,7 +14,7 @@ import {
 } from "../components/cliEnvironment";
 import { settingsFor } from "../components/cortexSecureCluster";
 import { build, isSecret, valueOf } from "./harness";
-import { mockCloud } from "./mockCloud";
+import { mockCloud } from "../tools/mockCloud";
 
 const ENDPOINT = "https://t-operator-0123456789.elb.us-west-2.amazonaws.com";
 

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_NAMESPACE, CortexSecureClusterArgs, parseStackConfig, readStackFile, resolveArgs } from "../components";
 import { build } from "./harness";
-import { mockCloud } from "./mockCloud";
+import { mockCloud } from "../tools/mockCloud";
 
 function readStack(stack: "dev" | "prod"): { region: string; config: Record<string, string>; args: CortexSecureClusterArgs } {
     const { config, secretKeys } = readStackFile(readFileSync(join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8"));

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CortexSecureCluster, CortexSecureClusterArgs } from "../components";
-import { mockCloud, quiescence, RecordedResource } from "./mockCloud";
+import { mockCloud, quiescence, RecordedResource } from "../tools/mockCloud";
 
 let built = 0;
 

@@ -6,7 +6,7 @@ import { PolicyDocument } from "../components/policyDocument";
 import { createStorage } from "../components/storage";
 import { resolveArgs } from "../components/validation";
 import { build, Built, isSecret, valueOf } from "./harness";
-import { ACCOUNT_ID, mockCloud, quiescence, RecordedResource } from "./mockCloud";
+import { ACCOUNT_ID, mockCloud, quiescence, RecordedResource } from "../tools/mockCloud";
 import { allows, grants } from "./policyEvaluation";
 
 const USER = "aws:iam/user:User";

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { CortexSecureClusterArgs, LoadBalancerScheme, SubnetVisibility } from "../components";
 import { LOAD_BALANCER_TAG, TLS_POLICY } from "../components/loadBalancers";
 import { Built, build, valueOf } from "./harness";
-import { RecordedResource } from "./mockCloud";
+import { RecordedResource } from "../tools/mockCloud";
 
 const LB = "aws:lb/loadBalancer:LoadBalancer";
 const SG = "aws:ec2/securityGroup:SecurityGroup";

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { CLUSTER_NAME_TAG, CortexSecureClusterArgs, defaultAvailabilityZones } from "../components";
 import { INTERFACE_ENDPOINT_SERVICES } from "../components/network";
 import { build, Built, valueOf } from "./harness";
-import { ACCOUNT_ID, mockCloud } from "./mockCloud";
+import { ACCOUNT_ID, mockCloud } from "../tools/mockCloud";
 
 const VPC = "awsx:ec2:Vpc";
 const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";

@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { mockCloud, quiescence } from "./mockCloud";
+import { mockCloud, quiescence } from "../tools/mockCloud";
 
 const root = join(__dirname, "..");
 const PEERS = ["@pulumi/aws", "@pulumi/awsx", "@pulumi/eks", "@pulumi/pulumi"];

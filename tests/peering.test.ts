@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { CortexSecureClusterArgsError } from "../components";
 import { build, valueOf } from "./harness";
-import { mockCloud } from "./mockCloud";
+import { mockCloud } from "../tools/mockCloud";
 
 const PEERING = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection";
 const ROUTE = "aws:ec2/route:Route";

@@ -1,10 +1,12 @@
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { PolicyResource } from "@pulumi/policy";
-import { CortexSecureClusterArgs } from "../components";
+import { CortexSecureClusterArgs, parseStackConfig, readStackFile } from "../components";
 import { fromPolicyResource, POLICIES, toStackPolicy } from "../policy/pack";
 import { evaluate, Finding, PlannedResource, policyDocumentProblems, RULES, SecretValue } from "../policy/rules";
 import { build } from "./harness";
-import { toPlannedResources } from "./mockCloud";
+import { mockCloud, toPlannedResources } from "../tools/mockCloud";
 
 async function planned(args: CortexSecureClusterArgs): Promise<PlannedResource[]> {
     return toPlannedResources((await build(args)).resources);
@@ -51,6 +53,16 @@ describe("policy pack", () => {
             RULES.map((rule) => [rule.name, rule.enforcementLevel]),
         );
     });
+
+    for (const stack of ["dev", "prod"]) {
+        it(`finds nothing in what the example stack Pulumi.${stack}.yaml registers`, async () => {
+            const { config, secretKeys } = readStackFile(readFileSync(join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8"));
+            mockCloud.region = config["aws:region"];
+            const resources = await planned(parseStackConfig(config, secretKeys));
+            assert.ok(resources.length > 50, "the whole stack was built");
+            assert.deepEqual(evaluate(resources), []);
+        });
+    }
 
     for (const [label, args] of [
         ["the defaults", {}],

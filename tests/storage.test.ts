@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { CLUSTER_NAME_TAG, CORTEX_SECURE_CLUSTER_TYPE } from "../components";
 import { cortexBucketPrefix, tlsOnlyBucketPolicy } from "../components/storage";
 import { build, Built, valueOf } from "./harness";
-import { RecordedResource } from "./mockCloud";
+import { RecordedResource } from "../tools/mockCloud";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";

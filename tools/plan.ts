@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { CortexSecureCluster, CortexSecureClusterArgsError, parseStackConfig, readStackFile } from "../components";
 import { evaluate } from "../policy/rules";
-import { mockCloud, mocks, quiescence, recordRegistrationOptions, toPlannedResources } from "../tests/mockCloud";
+import { mockCloud, mocks, quiescence, recordRegistrationOptions, toPlannedResources } from "./mockCloud";
 import { renderDiagram, renderPlan } from "./planReport";
 
 const USAGE = `Usage: npm run plan -- (--stack NAME | --config FILE) [--diagram FILE]

@@ -1,5 +1,5 @@
-// A mock AWS for pulumi.runtime.setMocks: remote components answered with their full output
-// shape, provider functions with real result shapes, and every registration recorded.
+// A mock AWS for pulumi.runtime.setMocks, shared by the tests and the offline plan: remote components
+// answered with their full output shape, provider functions with real result shapes, every registration recorded.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { PlannedResource, SecretValue } from "../policy/rules";
