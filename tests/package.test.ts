@@ -1,6 +1,6 @@
 // The npm package: built and packed once, then used the way a consumer would use it.
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +11,7 @@ const PEERS = ["@pulumi/aws", "@pulumi/awsx", "@pulumi/eks", "@pulumi/pulumi"];
 
 interface PackageJson {
     name: string;
+    version: string;
     main: string;
     types: string;
     files: string[];
@@ -18,6 +19,7 @@ interface PackageJson {
     scripts: Record<string, string>;
     dependencies?: Record<string, string>;
     peerDependencies: Record<string, string>;
+    peerDependenciesMeta?: Record<string, { optional?: boolean }>;
     devDependencies: Record<string, string>;
 }
 
@@ -70,11 +72,35 @@ describe("npm package", function () {
 
     it("ships compiled JavaScript, declarations and the README only", () => {
         for (const file of tarballFiles) {
-            const shippable = /^(package\.json|README\.md|LICENSE)$/.test(file) || /^dist\/(components|bin)\/.+\.(js|d\.ts)$/.test(file);
+            const shippable =
+                /^(package\.json|README\.md|LICENSE)$/.test(file) ||
+                /^dist\/(components|bin|policy)\/.+\.(js|d\.ts)$/.test(file) ||
+                /^dist\/policy\/(PulumiPolicy\.yaml|package\.json)$/.test(file);
             assert.ok(shippable, `${file} should not be in the package`);
         }
         assert.ok(tarballFiles.includes("README.md"));
         assert.ok(!tarballFiles.some((file) => /(^|\/)tests?\//.test(file) || /^Pulumi\..*ya?ml$/.test(file) || file === "dist/index.js"));
+    });
+
+    it("ships a policy pack Pulumi can run from the installed package (dist/policy)", async () => {
+        const packDir = join(unpacked, "dist", "policy");
+        for (const file of ["index.js", "pack.js", "rules.js", "PulumiPolicy.yaml", "package.json"]) {
+            assert.ok(tarballFiles.includes(`dist/policy/${file}`), `dist/policy/${file} is not shipped`);
+        }
+        assert.match(readFileSync(join(packDir, "PulumiPolicy.yaml"), "utf8"), /^runtime: nodejs\ndescription: /);
+        assert.equal(JSON.parse(readFileSync(join(packDir, "package.json"), "utf8")).version, packageJson.version);
+        assert.equal(JSON.parse(readFileSync(join(root, "policy", "package.json"), "utf8")).version, packageJson.version, "the repository's pack says the same version");
+        // The engine starts the pack in its folder and waits for the port it serves on.
+        const pack = spawn(process.execPath, ["index.js"], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+        try {
+            const port = await new Promise<string>((resolve, reject) => {
+                pack.stdout!.once("data", (data) => resolve(String(data).trim()));
+                pack.once("exit", (code) => reject(new Error(`the packaged policy pack exited with ${code}`)));
+            });
+            assert.match(port, /^\d+$/);
+        } finally {
+            pack.kill();
+        }
     });
 
     it("cleans dist before building, so nothing stale is shipped", () => {
@@ -83,7 +109,10 @@ describe("npm package", function () {
     });
 
     it("peers with the Pulumi SDKs (one copy per program) and pins them for its own tests", () => {
-        assert.deepEqual(Object.keys(packageJson.peerDependencies).sort(), PEERS);
+        assert.deepEqual(Object.keys(packageJson.peerDependencies).filter((peer) => !packageJson.peerDependenciesMeta?.[peer]?.optional).sort(), PEERS);
+        // The policy pack's SDK is needed only by those who run the pack.
+        assert.deepEqual(packageJson.peerDependenciesMeta, { "@pulumi/policy": { optional: true } });
+        assert.match(packageJson.devDependencies["@pulumi/policy"], /^\d+\.\d+\.\d+$/);
         for (const peer of PEERS) {
             assert.equal(packageJson.dependencies?.[peer], undefined, `${peer} must not be a dependency`);
             assert.match(packageJson.devDependencies[peer], /^\d+\.\d+\.\d+$/, `${peer} is not pinned for the tests`);

@@ -1,10 +1,16 @@
 import { strict as assert } from "node:assert";
+import { ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import * as grpc from "@grpc/grpc-js";
 import { PolicyResource } from "@pulumi/policy";
+import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import { AnalyzeResponse, AnalyzerInfo, AnalyzerResource, AnalyzerResourceOptions, AnalyzeStackRequest } from "@pulumi/pulumi/proto/analyzer_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { CortexSecureClusterArgs, parseStackConfig, readStackFile } from "../components";
 import { fromPolicyResource, POLICIES, toStackPolicy } from "../policy/pack";
-import { evaluate, Finding, PlannedResource, policyDocumentProblems, RULES, SecretValue } from "../policy/rules";
+import { evaluate, Finding, PlannedResource, policyDocumentProblems, reveal, RULES, SecretValue } from "../policy/rules";
 import { build } from "./harness";
 import { mockCloud, toPlannedResources } from "../tools/mockCloud";
 
@@ -243,5 +249,66 @@ describe("policy pack", () => {
             assert.deepEqual(fromPolicyResource(dependent).propertyDependencies, { bucket: ["urn:bucket"] });
             assert.equal(fromPolicyResource(dependent).secretsVisible, false);
         });
+    });
+});
+
+describe("the policy pack as Pulumi runs it", function () {
+    this.timeout(60_000);
+    let server: ChildProcess;
+    let client: AnalyzerClient;
+
+    before(async () => {
+        // The engine starts the pack in its folder and reads the port it serves on from stdout.
+        server = spawn(process.execPath, ["--import", "tsx", "index.ts"], { cwd: join(__dirname, "..", "policy"), stdio: ["ignore", "pipe", "pipe"] });
+        const port = await new Promise<string>((resolve, reject) => {
+            server.stdout!.once("data", (data) => resolve(String(data).trim()));
+            server.once("exit", (code) => reject(new Error(`the policy pack exited with ${code}`)));
+        });
+        client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    });
+    after(() => {
+        client?.close();
+        server?.kill();
+    });
+
+    const analyze = (resources: PlannedResource[]) => {
+        const request = new AnalyzeStackRequest();
+        request.setResourcesList(
+            resources.map((resource) => {
+                const analyzed = new AnalyzerResource();
+                analyzed.setType(resource.type);
+                analyzed.setUrn(resource.urn);
+                analyzed.setName(resource.name);
+                analyzed.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(reveal(resource.props)))));
+                analyzed.setOptions(new AnalyzerResourceOptions());
+                return analyzed;
+            }),
+        );
+        return new Promise<AnalyzeResponse>((resolve, reject) => client.analyzeStack(request, (error, response) => (error ? reject(error) : resolve(response))));
+    };
+
+    it("announces every rule with its enforcement level", async () => {
+        const info = await new Promise<AnalyzerInfo>((resolve, reject) => client.getAnalyzerInfo(new Empty(), (error, response) => (error ? reject(error) : resolve(response))));
+        assert.equal(info.getName(), "cortex-secure-cluster");
+        const levels = ["advisory", "mandatory"];
+        assert.deepEqual(
+            info.getPoliciesList().map((policy) => [policy.getName(), levels[policy.getEnforcementlevel()]]),
+            RULES.map((rule) => [rule.name, rule.enforcementLevel]),
+        );
+    });
+
+    it("passes the prod example stack and reports a broken launch template against its URN", async () => {
+        const { config, secretKeys } = readStackFile(readFileSync(join(__dirname, "..", "Pulumi.prod.yaml"), "utf8"));
+        mockCloud.region = config["aws:region"];
+        const resources = await planned(parseStackConfig(config, secretKeys));
+        assert.deepEqual((await analyze(resources)).getDiagnosticsList().map((diagnostic) => diagnostic.getMessage()), []);
+
+        const broken = breakOne(resources, "aws:ec2/launchTemplate:LaunchTemplate", (p) => ((p.metadataOptions as { httpTokens: string }).httpTokens = "optional"), "-ng-gpu");
+        const diagnostics = (await analyze(broken)).getDiagnosticsList();
+        assert.deepEqual(
+            diagnostics.map((diagnostic) => [diagnostic.getPolicyname(), diagnostic.getUrn()]),
+            [["launch-template-imdsv2", broken.find((r) => r.name.endsWith("-ng-gpu") && r.type === "aws:ec2/launchTemplate:LaunchTemplate")!.urn]],
+        );
+        assert.match(diagnostics[0].getMessage(), /lets pods reach instance credentials \(httpTokens is "optional"\)\. Fix:/);
     });
 });
