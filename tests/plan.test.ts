@@ -43,6 +43,17 @@ describe("npm run plan (the offline plan)", function () {
         assert.deepEqual(section(stdout, "Policy pack findings"), ["No findings: all 15 rules of the policy pack pass."]);
         assert.match(section(stdout, "Resources it would create (" + stdout.match(/Resources it would create \((\d+)\)/)![1] + ")").join("\n"), /LaunchTemplate +cortex-dev-ng-worker: IMDS tokens required, hop limit 1, root 50 GiB gp3 encrypted true/);
 
+        // The stack program's own outputs (index.ts ran), secrets shown only as such.
+        const outputs = section(stdout, "Stack outputs (placeholders where AWS computes them)");
+        const names = outputs.map((line) => line.trim().split(":")[0]).sort();
+        assert.deepEqual(names, [
+            "apiEndpoint", "apiLoadBalancerDnsName", "bucketName", "cliConfigureCommand", "cliEnvironment", "clusterName", "kubeconfig", "logGroupName",
+            "oidcProviderArn", "operatorEndpoint", "operatorLoadBalancerDnsName", "privateSubnetIds", "publicSubnetIds", "runtimeAccessKeyId",
+            "runtimeSecretAccessKey", "vpcId", "vpcPeeringConnectionIds",
+        ]);
+        assert.ok(outputs.includes("  kubeconfig: [secret]") && outputs.includes("  runtimeSecretAccessKey: [secret]"), outputs.join("\n"));
+        assert.ok(outputs.includes('  clusterName: "cortex-dev"'));
+
         const mermaid = readFileSync(diagram, "utf8");
         assert.match(mermaid, /^flowchart LR\n/);
         assert.match(mermaid, /internet -- "0\.0\.0\.0\/0 :80,443" --> apiLb/);
@@ -69,6 +80,10 @@ describe("npm run plan (the offline plan)", function () {
         assert.match(identities[0], /^Runtime identity \(runtimeCredentials serviceAccountRole\): a role only the service account default\/operator may assume/);
         assert.ok(identities.some((line) => /Allow s3:GetObject on arn:aws:s3:::example-prod-models\/\*/.test(line)), identities.join("\n"));
         assert.deepEqual(section(stdout, "Policy pack findings"), ["No findings: all 15 rules of the policy pack pass."]);
+        const outputs = section(stdout, "Stack outputs (placeholders where AWS computes them)");
+        assert.ok(outputs.some((line) => /^ {2}runtimeRoleArn: "arn:aws:iam::123456789012:role\//.test(line)), outputs.join("\n"));
+        assert.ok(!outputs.some((line) => line.includes("runtimeAccessKeyId") || line.includes("runtimeSecretAccessKey")), "no long-lived keys");
+        assert.ok(outputs.some((line) => line.startsWith("  vpcPeeringConnectionIds: [\"pcx-")));
 
         const mermaid = readFileSync(diagram, "utf8");
         assert.match(mermaid, /peer0\["peer VPC 10\.30\.0\.0\/16"\]/);

@@ -1,14 +1,14 @@
-// `npm run plan -- --stack dev`: what a stack would build and who could reach it, from its stack
-// file alone, under Pulumi's mocks: no AWS account, no Pulumi CLI.
+// `npm run plan -- --stack dev`: runs the stack program (index.ts) with a stack file's config under
+// Pulumi's mocks - no AWS account, no Pulumi CLI - and prints what it would build and who could reach it.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { CortexSecureCluster, CortexSecureClusterArgsError, parseStackConfig, readStackFile } from "../components";
+import { CortexSecureClusterArgsError, parseStackConfig, readStackFile, resolveArgs } from "../components";
 import { evaluate } from "../policy/rules";
 import { mockCloud, mocks, quiescence, recordRegistrationOptions, toPlannedResources } from "./mockCloud";
-import { renderDiagram, renderPlan } from "./planReport";
+import { renderDiagram, renderPlan, StackOutput } from "./planReport";
 
 const USAGE = `Usage: npm run plan -- (--stack NAME | --config FILE) [--diagram FILE]
 
@@ -24,6 +24,19 @@ Exit codes: 0 no mandatory findings, 1 bad usage or invalid config, 2 mandatory 
 
 /** Stand-ins for encrypted values, valid in form so the rules can still be checked. */
 const PLACEHOLDER_KEY = { accessKeyId: "AKIAOFFLINEPLAN00000", secretAccessKey: "offline/plan/placeholder/secret/key/0000" };
+
+/** The program's exports as a stack's outputs: each value, or only the fact that it is a secret. */
+async function stackOutputs(program: Record<string, unknown>): Promise<StackOutput[]> {
+    const outputs: StackOutput[] = [];
+    for (const [name, value] of Object.entries(program)) {
+        if (value === undefined) continue;
+        const output = pulumi.output(value);
+        const secret = await pulumi.isSecret(output);
+        const resolved = await new Promise<unknown>((resolveValue) => output.apply(resolveValue));
+        outputs.push({ name, secret, value: secret ? undefined : resolved });
+    }
+    return outputs;
+}
 
 function fail(message: string): never {
     process.stderr.write(`${message}\n`);
@@ -69,20 +82,23 @@ async function main(): Promise<void> {
     recordRegistrationOptions(pulumi.runtime.getMonitor()!);
     pulumi.runtime.setAllConfig(config, [...secretKeys]);
 
-    let cluster: CortexSecureCluster;
+    // The very program `pulumi up` runs, with this stack's config.
+    let program: Record<string, unknown>;
     try {
-        const args = parseStackConfig(config, secretKeys, project);
-        cluster = new CortexSecureCluster(args.clusterName ?? "cortex", args);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        program = require(resolve(dirname(projectFile), "index.ts")) as Record<string, unknown>;
     } catch (error) {
         if (error instanceof CortexSecureClusterArgsError) fail(`${basename(stackFile)}: ${error.message}`);
         throw error;
     }
     await quiescence();
+    const settings = resolveArgs(parseStackConfig(config, secretKeys, project));
+    const outputs = await stackOutputs(program);
 
     const resources = toPlannedResources(mockCloud.resources);
     const findings = evaluate(resources);
     const diagramPath = values.diagram ?? `.plan/${stackName}-network.mmd`;
-    const inputs = { stackName, source: basename(stackFile), settings: cluster.settings, resources, findings, placeholders };
+    const inputs = { stackName, source: basename(stackFile), settings, resources, findings, placeholders, outputs };
     mkdirSync(dirname(resolve(diagramPath)), { recursive: true });
     writeFileSync(diagramPath, renderDiagram(inputs));
     process.stdout.write(renderPlan(inputs, diagramPath));

@@ -13,6 +13,22 @@ export interface PlanInputs {
     findings: Finding[];
     /** Config values that could not be read offline (secure values), by key. */
     placeholders: string[];
+    /** The stack program's outputs. */
+    outputs: StackOutput[];
+}
+
+/** One stack output: its value, unless it is a secret. */
+export interface StackOutput {
+    name: string;
+    secret: boolean;
+    value?: unknown;
+}
+
+function outputsSection(outputs: StackOutput[]): string[] {
+    return outputs.map((output) => {
+        const shown = output.secret ? "[secret]" : JSON.stringify(output.value);
+        return `  ${output.name}: ${shown.length > 160 ? `${shown.slice(0, 160)}…` : shown}`;
+    });
 }
 
 type Props = Record<string, unknown>;
@@ -233,6 +249,7 @@ export function renderPlan(input: PlanInputs, diagramPath: string): string {
         ["Who can reach what", reachSection(input)],
         ["Identities and what they may do", identitySection(input)],
         ["Policy pack findings", findingsSection(input.findings)],
+        ["Stack outputs (placeholders where AWS computes them)", outputsSection(input.outputs)],
         ["Network diagram", [`Mermaid diagram written to ${diagramPath}`]],
     ];
     const header = [
