@@ -224,8 +224,9 @@ export interface CortexSecureClusterArgs {
      * VPC endpoints. `gateway`: the S3 gateway endpoint (free; model downloads skip the NAT).
      * `all`: also the interface endpoints a node needs with no internet at all (ECR api and dkr,
      * STS, EC2, CloudWatch Logs, Elastic Load Balancing, Auto Scaling); they cost per zone and hour.
-     * @default "gateway" for a new VPC; "none" with `existingVpc` (an existing VPC usually has its own,
-     * and a second S3 gateway endpoint on the same route tables fails)
+     * With `existingVpc` the endpoints go on that VPC's route tables and private subnets: set `none`
+     * if it already has an S3 gateway endpoint there (AWS refuses a second one on a route table).
+     * @default "gateway"
      * Rule: `none`, `gateway` or `all`.
      */
     vpcEndpoints?: VpcEndpointsMode;

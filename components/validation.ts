@@ -667,7 +667,7 @@ export function resolveArgs(args: CortexSecureClusterArgs = {}): ResolvedArgs {
         existingVpc: args.existingVpc,
         subnetVisibility,
         natGateway: args.existingVpc ? "none" : (args.natGateway ?? (subnetVisibility === "private" ? "single" : "none")),
-        vpcEndpoints: args.vpcEndpoints ?? (args.existingVpc ? "none" : "gateway"),
+        vpcEndpoints: args.vpcEndpoints ?? "gateway",
         flowLogs: args.flowLogs ?? true,
         apiLoadBalancerScheme,
         operatorLoadBalancerScheme,

@@ -287,10 +287,12 @@ describe("network: an existing VPC", () => {
         assert.deepEqual(await valueOf(b.cluster.privateSubnetIds), EXISTING.privateSubnetIds);
     });
 
-    it("gets flow logs but no endpoints by default", async () => {
+    it("gets flow logs and the S3 gateway endpoint on its route tables by default, and no endpoint with none", async () => {
         const b = await build({ existingVpc: EXISTING });
         assert.equal(b.one(FLOW_LOG).inputs.vpcId, EXISTING.vpcId);
-        assert.deepEqual(b.ofType(ENDPOINT), []);
+        const s3 = b.one(ENDPOINT);
+        assert.deepEqual([s3.inputs.vpcEndpointType, s3.inputs.vpcId, s3.inputs.routeTableIds], ["Gateway", EXISTING.vpcId, mockCloud.existingRouteTableIds]);
+        assert.deepEqual((await build({ existingVpc: EXISTING, vpcEndpoints: "none" })).ofType(ENDPOINT), []);
     });
 
     it("gets endpoints on its own route tables and subnets when asked", async () => {

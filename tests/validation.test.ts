@@ -459,12 +459,12 @@ describe("resolveArgs: the defaults", () => {
         assert.equal(resolveArgs({ natGateway: "none", vpcEndpoints: "all" }).natGateway, "none");
     });
 
-    it("builds no NAT and no endpoints into an existing VPC unless asked, and takes its CIDR", () => {
+    it("builds no NAT into an existing VPC, keeps the S3 gateway endpoint default, and takes its CIDR", () => {
         const resolved = resolveArgs({ existingVpc: existingVpc() });
         assert.equal(resolved.natGateway, "none");
-        assert.equal(resolved.vpcEndpoints, "none");
+        assert.equal(resolved.vpcEndpoints, "gateway");
         assert.equal(resolved.vpcCidr, "10.50.0.0/16");
-        assert.equal(resolveArgs({ existingVpc: existingVpc(), vpcEndpoints: "gateway" }).vpcEndpoints, "gateway");
+        assert.equal(resolveArgs({ existingVpc: existingVpc(), vpcEndpoints: "none" }).vpcEndpoints, "none");
     });
 
     it("opens internet-facing load balancers to the internet and internal ones to the VPC and its peers", () => {
