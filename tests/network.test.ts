@@ -317,30 +317,44 @@ describe("network: tags and parents", () => {
         assert.equal(isTaggable("aws:iam/group:Group"), false);
     });
 
-    it("tags every taggable child resource with the cluster name and the user's tags", async () => {
-        const b = await build({ clusterName: "cortex-tags", vpcEndpoints: "all", tags: { team: "ml", "cost-center": "42" } });
-        const children = b.resources.filter((r) => r.name !== b.name && isTaggable(r.type));
-        assert.ok(children.length >= 12, `only ${children.length} children`);
-        for (const child of children) {
-            const tags = child.inputs.tags as Record<string, string> | undefined;
-            assert.equal(tags?.[CLUSTER_NAME_TAG], "cortex-tags", `${child.type} ${child.name}`);
-            assert.equal(tags?.team, "ml", `${child.type} ${child.name}`);
-            assert.equal(tags?.["cost-center"], "42", `${child.type} ${child.name}`);
-        }
-        for (const spec of vpcInputs(b).subnetSpecs) {
-            assert.equal(spec.tags[CLUSTER_NAME_TAG], "cortex-tags");
-            assert.equal(spec.tags.team, "ml");
-        }
+    // Every part switched on, in both kinds of runtime identity, so every kind of child is seen.
+    const everything = (runtimeCredentials: CortexSecureClusterArgs["runtimeCredentials"]): CortexSecureClusterArgs => ({
+        vpcEndpoints: "all",
+        apiGateway: true,
+        cliUser: true,
+        runtimeCredentials,
+        vpcPeering: [{ vpcId: "vpc-0aaaaaaaaaaaaaaa1", cidrBlock: "172.16.0.0/16", routeTableIds: ["rtb-0aaaaaaaaaaaaaa01"] }],
     });
+    const identities: CortexSecureClusterArgs["runtimeCredentials"][] = [{ mode: "iamUser" }, { mode: "serviceAccountRole" }];
 
-    it("parents every resource to the component and prefixes its name with the component's", async () => {
-        const b = await build({ vpcEndpoints: "all" });
-        const componentUrn = await valueOf(b.cluster.urn);
-        const children = b.resources.filter((r) => r.name !== b.name);
-        assert.ok(children.length >= 12, `only ${children.length} children`);
-        for (const child of children) {
-            assert.ok(child.name.startsWith(`${b.name}-`), child.name);
-            assert.equal(child.options.parent, componentUrn, `${child.type} ${child.name}`);
-        }
-    });
+    for (const runtimeCredentials of identities) {
+        it(`tags every taggable child resource with the cluster name and the user's tags (${runtimeCredentials!.mode}, every part on)`, async () => {
+            const b = await build({ ...everything(runtimeCredentials), clusterName: "cortex-tags", tags: { team: "ml", "cost-center": "42" } });
+            const children = b.resources.filter((r) => r.name !== b.name && isTaggable(r.type));
+            assert.ok(children.length >= 40, `only ${children.length} children`);
+            for (const child of children) {
+                const tags = child.inputs.tags as Record<string, string> | undefined;
+                assert.equal(tags?.[CLUSTER_NAME_TAG], "cortex-tags", `${child.type} ${child.name}`);
+                assert.equal(tags?.team, "ml", `${child.type} ${child.name}`);
+                assert.equal(tags?.["cost-center"], "42", `${child.type} ${child.name}`);
+            }
+            for (const spec of vpcInputs(b).subnetSpecs) {
+                assert.equal(spec.tags[CLUSTER_NAME_TAG], "cortex-tags");
+                assert.equal(spec.tags.team, "ml");
+            }
+        });
+    }
+
+    for (const runtimeCredentials of identities) {
+        it(`parents every resource to the component and prefixes its name with the component's (${runtimeCredentials!.mode}, every part on)`, async () => {
+            const b = await build(everything(runtimeCredentials));
+            const componentUrn = await valueOf(b.cluster.urn);
+            const children = b.resources.filter((r) => r.name !== b.name);
+            assert.ok(children.length >= 60, `only ${children.length} children`);
+            for (const child of children) {
+                assert.ok(child.name.startsWith(`${b.name}-`), child.name);
+                assert.equal(child.options.parent, componentUrn, `${child.type} ${child.name}`);
+            }
+        });
+    }
 });
