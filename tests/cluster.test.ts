@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { amiTypeFor, controlPlaneLogGroupName } from "../components/cluster";
 import { checkWhenResolved, valueRules } from "../components/validation";
+import { EXISTING_VPC } from "./fixtures";
 import { build, isSecret, valueOf } from "./harness";
 
 type LaunchTemplateInputs = {
@@ -47,18 +48,11 @@ describe("cluster and node groups", () => {
         });
 
         it("uses the existing VPC's subnets of the node tier", async () => {
-            const b = await build({
-                existingVpc: {
-                    vpcId: "vpc-0123456789abcdef0",
-                    cidrBlock: "10.20.0.0/16",
-                    publicSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
-                    privateSubnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"],
-                },
-            });
+            const b = await build({ existingVpc: EXISTING_VPC });
             for (const group of b.ofType("eks:index:ManagedNodeGroup")) {
-                assert.deepEqual(group.inputs.subnetIds, ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"]);
+                assert.deepEqual(group.inputs.subnetIds, EXISTING_VPC.privateSubnetIds);
             }
-            assert.equal(b.one("eks:index:Cluster").inputs.vpcId, "vpc-0123456789abcdef0");
+            assert.equal(b.one("eks:index:Cluster").inputs.vpcId, EXISTING_VPC.vpcId);
         });
     });
 

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { CortexSecureClusterArgsError } from "../components";
+import { EXISTING_VPC } from "./fixtures";
 import { build, valueOf } from "./harness";
 import { mockCloud } from "../tools/mockCloud";
 
@@ -80,18 +81,10 @@ describe("VPC peering", () => {
     });
 
     it("routes from every route table of an existing VPC", async () => {
-        const b = await build({
-            existingVpc: {
-                vpcId: "vpc-0123456789abcdef0",
-                cidrBlock: "10.20.0.0/16",
-                publicSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
-                privateSubnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"],
-            },
-            vpcPeering: [peerB],
-        });
+        const b = await build({ existingVpc: EXISTING_VPC, vpcPeering: [peerB] });
         const toPeer = b.ofType(ROUTE).filter((route) => route.inputs.destinationCidrBlock === peerB.cidrBlock);
         assert.deepEqual(toPeer.map((route) => route.inputs.routeTableId).sort(), [...mockCloud.existingRouteTableIds].sort());
-        const back = b.ofType(ROUTE).filter((route) => route.inputs.destinationCidrBlock === "10.20.0.0/16");
+        const back = b.ofType(ROUTE).filter((route) => route.inputs.destinationCidrBlock === EXISTING_VPC.cidrBlock);
         assert.deepEqual(back.map((route) => route.inputs.routeTableId), peerB.routeTableIds);
     });
 
