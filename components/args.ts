@@ -179,7 +179,8 @@ export interface CortexSecureClusterArgs {
     /**
      * The EKS cluster's name, also on every resource as the `cortex.dev/cluster-name` tag.
      * @default "cortex"
-     * Rule: 3–54 chars, `^[a-z0-9]+(-[a-z0-9]+)*$`.
+     * Rule: 3–54 chars, `^[a-z0-9]+(-[a-z0-9]+)*$`; not starting with `sthree-` or `amzn-s3-demo-`
+     * (S3 reserves them for bucket names, and the Cortex bucket is named after the cluster).
      */
     clusterName?: string;
     /**

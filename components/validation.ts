@@ -259,6 +259,9 @@ const loadBalancerNodePorts = z
         { error: "three distinct NodePorts (counting the defaults 30080, 30443, 31443 for the ones not given)" },
     );
 
+/** Bucket name prefixes S3 keeps for itself. */
+const RESERVED_BUCKET_PREFIXES = ["sthree-", "amzn-s3-demo-"];
+
 const availabilityZone = /^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/;
 
 const argsSchema = z.strictObject(
@@ -268,6 +271,10 @@ const argsSchema = z.strictObject(
             .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: "3–54 chars matching ^[a-z0-9]+(-[a-z0-9]+)*$" })
             .min(3, { error: "3–54 chars matching ^[a-z0-9]+(-[a-z0-9]+)*$" })
             .max(54, { error: "3–54 chars matching ^[a-z0-9]+(-[a-z0-9]+)*$" })
+            // The Cortex bucket is named after the cluster; S3 refuses names with these prefixes.
+            .refine((name) => !RESERVED_BUCKET_PREFIXES.some((prefix) => name.startsWith(prefix)), {
+                error: `a name not starting with ${RESERVED_BUCKET_PREFIXES.join(" or ")} (S3 reserves them, and the Cortex bucket is named after the cluster)`,
+            })
             .optional(),
         kubernetesVersion: z
             .string({ error: "an EKS version MAJOR.MINOR, e.g. 1.34" })

@@ -80,6 +80,8 @@ const RULES: Rule[] = [
     { rule: "clusterName with capitals", bad: { clusterName: "Cortex" }, argument: "clusterName", shown: '"Cortex"', allowed: CLUSTER_NAME_RULE, good: { clusterName: "cortex-prod-2" } },
     { rule: "clusterName with a double dash", bad: { clusterName: "cortex--prod" }, argument: "clusterName", shown: '"cortex--prod"', allowed: CLUSTER_NAME_RULE, good: { clusterName: "cortex-prod" } },
     { rule: "clusterName ending in a dash", bad: { clusterName: "cortex-" }, argument: "clusterName", shown: '"cortex-"', allowed: CLUSTER_NAME_RULE, good: { clusterName: "cortex" } },
+    { rule: "clusterName with a prefix S3 reserves for bucket names", bad: { clusterName: "sthree-models" }, argument: "clusterName", shown: '"sthree-models"', allowed: ["not starting with sthree-", "S3 reserves them"], good: { clusterName: "three-models" } },
+    { rule: "clusterName with S3's demo prefix", bad: { clusterName: "amzn-s3-demo-ml" }, argument: "clusterName", shown: '"amzn-s3-demo-ml"', allowed: ["amzn-s3-demo-"], good: { clusterName: "amzn-ml" } },
     { rule: "clusterName not a string", bad: { clusterName: 42 }, argument: "clusterName", shown: "42", allowed: CLUSTER_NAME_RULE, good: { clusterName: "c42" } },
     // kubernetesVersion
     { rule: "kubernetesVersion with a patch", bad: { kubernetesVersion: "1.34.1" }, argument: "kubernetesVersion", shown: '"1.34.1"', allowed: ["MAJOR.MINOR"], good: { kubernetesVersion: "1.33" } },

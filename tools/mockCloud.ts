@@ -275,8 +275,17 @@ function managedNodeGroupState(name: string, inputs: Inputs): Inputs {
     };
 }
 
+/** The id prefixes AWS gives resources that other resources refer to by id. */
+const ID_PREFIXES: Record<string, string> = {
+    "aws:ec2/securityGroup:SecurityGroup": "sg",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
+    "aws:ec2/flowLog:FlowLog": "fl",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
+};
+
 function customState(type: string, name: string, inputs: Inputs): { id: string; state: Inputs } {
-    const id = fakeId(type.split(":").pop()!.toLowerCase().replace(/[^a-z]/g, "").slice(0, 10) || "res", `${type}/${name}`);
+    const id = fakeId(ID_PREFIXES[type] ?? (type.split(":").pop()!.toLowerCase().replace(/[^a-z]/g, "").slice(0, 10) || "res"), `${type}/${name}`);
     const state: Inputs = { ...inputs, arn: arn(type.split(":")[1]?.split("/")[0] ?? "mock", `${name}`) };
     switch (type) {
         case "aws:s3/bucket:Bucket":
