@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { ResolvedArgs } from "./validation";
+import { checkWhenResolved, ResolvedArgs, valueRules } from "./validation";
 
 /** What the other parts need to know of the network. */
 export interface Network {
@@ -112,9 +112,12 @@ function newNetwork(
 
 function existingNetwork(args: ResolvedArgs, parent: pulumi.Resource): Network {
     const existing = args.existingVpc!;
-    const vpcId = pulumi.output(existing.vpcId);
-    const publicSubnetIds = pulumi.output(existing.publicSubnetIds);
-    const privateSubnetIds = pulumi.output(existing.privateSubnetIds);
+    // Ids that arrive as Outputs (from another stack, say) are checked once they resolve.
+    const vpcId = checkWhenResolved("existingVpc.vpcId", valueRules.vpcId, existing.vpcId, parent);
+    const subnets = (tier: "publicSubnetIds" | "privateSubnetIds") =>
+        pulumi.all(existing[tier].map((id, index) => checkWhenResolved(`existingVpc.${tier}[${index}]`, valueRules.subnetId, id, parent)));
+    const publicSubnetIds = subnets("publicSubnetIds");
+    const privateSubnetIds = subnets("privateSubnetIds");
     const routeTableIds = aws.ec2.getRouteTablesOutput({ vpcId }, { parent }).ids;
     return {
         vpcId,

@@ -1,5 +1,6 @@
 // The network part: zones, NAT, subnets and their tags, endpoints, flow logs, or a VPC made elsewhere.
 import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import { CLUSTER_NAME_TAG, CortexSecureClusterArgs, defaultAvailabilityZones } from "../components";
 import { INTERFACE_ENDPOINT_SERVICES } from "../components/network";
@@ -285,6 +286,23 @@ describe("network: an existing VPC", () => {
         assert.equal(await valueOf(b.cluster.vpcId), EXISTING.vpcId);
         assert.deepEqual(await valueOf(b.cluster.publicSubnetIds), EXISTING.publicSubnetIds);
         assert.deepEqual(await valueOf(b.cluster.privateSubnetIds), EXISTING.privateSubnetIds);
+    });
+
+    it("takes ids that arrive as Outputs, and checks them when they resolve, naming the argument", async () => {
+        const fromAnotherStack = { ...EXISTING, vpcId: pulumi.output(EXISTING.vpcId), privateSubnetIds: EXISTING.privateSubnetIds.map((id) => pulumi.output(id)) };
+        const b = await build({ existingVpc: fromAnotherStack });
+        assert.equal(await valueOf(b.cluster.vpcId), EXISTING.vpcId);
+        assert.deepEqual(await valueOf(b.cluster.privateSubnetIds), EXISTING.privateSubnetIds);
+        for (const group of b.ofType("eks:index:ManagedNodeGroup")) {
+            assert.deepEqual(group.inputs.subnetIds, EXISTING.privateSubnetIds);
+        }
+
+        const typo = await build({ existingVpc: { ...EXISTING, privateSubnetIds: [pulumi.output("subnet-0a1b2c3d4e5f60003"), pulumi.output("sg-0a1b2c3d4e5f60004")] } });
+        await assert.rejects(
+            (typo.cluster.privateSubnetIds as unknown as { promise(): Promise<string[]> }).promise(),
+            /existingVpc\.privateSubnetIds\[1\]: got "sg-0a1b2c3d4e5f60004"; allowed: a subnet id, subnet-…/,
+        );
+        assert.deepEqual(typo.ofType("eks:index:ManagedNodeGroup"), [], "no node group is registered with a bad subnet");
     });
 
     it("gets flow logs and the S3 gateway endpoint on its route tables by default, and no endpoint with none", async () => {
