@@ -409,7 +409,7 @@ export const mocks: pulumi.runtime.Mocks = {
             case "aws:ec2/getRouteTables:getRouteTables":
                 return { id: String(args.inputs.vpcId), vpcId: args.inputs.vpcId, ids: mockCloud.existingRouteTableIds };
             default:
-                throw new Error(`the mock cloud does not answer ${args.token}; add it to tests/mockCloud.ts`);
+                throw new Error(`the mock cloud does not answer ${args.token}; add it to tools/mockCloud.ts`);
         }
     },
 };
