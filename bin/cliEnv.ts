@@ -1,7 +1,18 @@
 // `cortex-secure-cluster cli-env`: merges a stack's Cortex CLI environment into ~/.cortex/cli.yaml.
 // Kept free of @pulumi/* so the command starts fast and needs nothing but `yaml`.
 import { randomBytes } from "node:crypto";
-import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import {
+    closeSync,
+    fchmodSync,
+    fsyncSync,
+    mkdirSync,
+    openSync,
+    readFileSync,
+    realpathSync,
+    renameSync,
+    unlinkSync,
+    writeSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -105,7 +116,9 @@ export function environmentFromStackOutputs(json: string, source: string): Corte
         outputs = JSON.parse(json);
     } catch {
         // JSON.parse's own message quotes the input, which may hold secrets.
-        throw outputsError(`the stack outputs from ${source} are not JSON: pass the output of \`pulumi stack output --json --show-secrets\``);
+        throw outputsError(
+            `the stack outputs from ${source} are not JSON: pass the output of \`pulumi stack output --json --show-secrets\``,
+        );
     }
     if (!isRecord(outputs)) {
         throw outputsError(`the stack outputs from ${source} are not a JSON object of outputs`);
@@ -137,10 +150,13 @@ export function environmentFromStackOutputs(json: string, source: string): Corte
     }
     const { name, provider, operator_endpoint: endpoint } = environment;
     if (typeof name === "string" && (name.length > MAX_ENVIRONMENT_NAME_LENGTH || RESERVED_ENVIRONMENT_NAMES.includes(name))) {
-        problems.push(`name "${name}" is not allowed by Cortex (at most ${MAX_ENVIRONMENT_NAME_LENGTH} characters, not ${RESERVED_ENVIRONMENT_NAMES.join(" or ")})`);
+        problems.push(
+            `name "${name}" is not allowed by Cortex (at most ${MAX_ENVIRONMENT_NAME_LENGTH} characters, not ${RESERVED_ENVIRONMENT_NAMES.join(" or ")})`,
+        );
     }
     if (typeof provider === "string" && provider !== "aws") problems.push(`provider is "${provider}", not "aws"`);
-    if (typeof endpoint === "string" && !endpoint.startsWith("https://")) problems.push(`operator_endpoint "${endpoint}" is not an https:// URL`);
+    if (typeof endpoint === "string" && !endpoint.startsWith("https://"))
+        problems.push(`operator_endpoint "${endpoint}" is not an https:// URL`);
     if ((environment.aws_access_key_id === undefined) !== (environment.aws_secret_access_key === undefined)) {
         problems.push("aws_access_key_id and aws_secret_access_key come together or not at all");
     }
@@ -149,14 +165,20 @@ export function environmentFromStackOutputs(json: string, source: string): Corte
     }
     // The CLI and the cluster are different identities; a runtime key here is a wiring mistake.
     const runtimeKey = [outputs.runtimeAccessKeyId, outputs.runtimeSecretAccessKey];
-    if (environment.aws_access_key_id !== undefined && runtimeKey.some((value) => value === environment.aws_access_key_id || value === environment.aws_secret_access_key)) {
+    if (
+        environment.aws_access_key_id !== undefined &&
+        runtimeKey.some((value) => value === environment.aws_access_key_id || value === environment.aws_secret_access_key)
+    ) {
         throw outputsError("cliEnvironment carries the cluster's runtime access key; refusing to give the Cortex CLI the runtime identity");
     }
     return environment as unknown as CortexCliEnvironment;
 }
 
 function malformed(configPath: string, why: string): CommandError {
-    return new CommandError(`${configPath} is not a valid Cortex CLI config (${why}); it was left untouched. Fix or move it, then run again.`, EXIT_CODES.malformedCliConfig);
+    return new CommandError(
+        `${configPath} is not a valid Cortex CLI config (${why}); it was left untouched. Fix or move it, then run again.`,
+        EXIT_CODES.malformedCliConfig,
+    );
 }
 
 /**
@@ -164,7 +186,11 @@ function malformed(configPath: string, why: string): CommandError {
  * environment, key and comment kept, an environment of the same name replaced where it was, and
  * `default_environment` set when `makeDefault`. Throws a {@link CommandError} if `existing` is malformed.
  */
-export function mergeEnvironment(existing: string | undefined, environment: CortexCliEnvironment, options: { makeDefault: boolean; configPath: string }): string {
+export function mergeEnvironment(
+    existing: string | undefined,
+    environment: CortexCliEnvironment,
+    options: { makeDefault: boolean; configPath: string },
+): string {
     const { configPath } = options;
     // YAML 1.1 is what Cortex's Go reader speaks: values like `no` or `0777` get quoted as strings.
     const lineCounter = new LineCounter();
@@ -347,8 +373,12 @@ function cliEnv(args: string[], io: CommandIo): number {
     }
     writeConfigFile(configPath, merged);
     const credentials = environment.aws_access_key_id !== undefined ? "with the CLI user's access key" : "without an access key";
-    const defaultNote = values.default ? "; it is now the default environment" : `; make it the default with --default or \`cortex env default ${environment.name}\``;
-    io.stderr(`configured the Cortex CLI environment "${environment.name}" (${environment.operator_endpoint}, ${environment.aws_region}) ${credentials} in ${configPath}${defaultNote}\n`);
+    const defaultNote = values.default
+        ? "; it is now the default environment"
+        : `; make it the default with --default or \`cortex env default ${environment.name}\``;
+    io.stderr(
+        `configured the Cortex CLI environment "${environment.name}" (${environment.operator_endpoint}, ${environment.aws_region}) ${credentials} in ${configPath}${defaultNote}\n`,
+    );
     return EXIT_CODES.ok;
 }
 
@@ -361,7 +391,10 @@ export function runCli(args: string[], io: CommandIo): number {
             io.stdout(HELP);
             return EXIT_CODES.ok;
         }
-        throw new CommandError(`${command === undefined ? "no command given" : `unknown command "${command}"`}\n\n${HELP.trimEnd()}`, EXIT_CODES.usage);
+        throw new CommandError(
+            `${command === undefined ? "no command given" : `unknown command "${command}"`}\n\n${HELP.trimEnd()}`,
+            EXIT_CODES.usage,
+        );
     } catch (error) {
         if (error instanceof CommandError) {
             io.stderr(`cortex-secure-cluster: ${error.message}\n`);

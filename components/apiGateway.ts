@@ -96,7 +96,11 @@ export function createApiGateway(
         },
         { parent },
     );
-    new aws.apigatewayv2.Route(prefix, { apiId: api.id, routeKey: "$default", target: pulumi.interpolate`integrations/${integration.id}` }, { parent });
+    new aws.apigatewayv2.Route(
+        prefix,
+        { apiId: api.id, routeKey: "$default", target: pulumi.interpolate`integrations/${integration.id}` },
+        { parent },
+    );
 
     const accessLogs = new aws.cloudwatch.LogGroup(
         `${prefix}-access-logs`,

@@ -362,13 +362,7 @@ export interface CortexSecureClusterArgs {
 export const DEFAULT_KUBERNETES_VERSION = "1.34";
 
 /** Every control-plane log type, the default of `controlPlaneLogTypes`. */
-export const CONTROL_PLANE_LOG_TYPES: readonly ControlPlaneLogType[] = [
-    "api",
-    "audit",
-    "authenticator",
-    "controllerManager",
-    "scheduler",
-];
+export const CONTROL_PLANE_LOG_TYPES: readonly ControlPlaneLogType[] = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
 /** Retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS: readonly number[] = [

@@ -79,7 +79,9 @@ function keyProblems(key: CliAccessKey): (string | undefined)[] {
     // The values are never quoted in a message: one of them is a secret.
     return [
         /^[A-Z0-9]{16,128}$/.test(key.accessKeyId) ? undefined : "the CLI access key id is not an AWS access key id",
-        key.secretAccessKey.length > 0 && !/\s/.test(key.secretAccessKey) ? undefined : "the CLI secret access key is empty or contains whitespace",
+        key.secretAccessKey.length > 0 && !/\s/.test(key.secretAccessKey)
+            ? undefined
+            : "the CLI secret access key is empty or contains whitespace",
     ];
 }
 
@@ -87,8 +89,18 @@ function keyProblems(key: CliAccessKey): (string | undefined)[] {
  * The Cortex CLI environment entry. The key fields are present only when `cliKey` is given (`cliUser`
  * on); pass only the CLI user's key here, never the runtime credentials.
  */
-export function buildCliEnvironment(parts: { name: string; operatorEndpoint: string; region: string; cliKey?: CliAccessKey }): CortexCliEnvironment {
-    check([environmentNameProblem(parts.name), operatorEndpointProblem(parts.operatorEndpoint), regionProblem(parts.region), ...(parts.cliKey ? keyProblems(parts.cliKey) : [])]);
+export function buildCliEnvironment(parts: {
+    name: string;
+    operatorEndpoint: string;
+    region: string;
+    cliKey?: CliAccessKey;
+}): CortexCliEnvironment {
+    check([
+        environmentNameProblem(parts.name),
+        operatorEndpointProblem(parts.operatorEndpoint),
+        regionProblem(parts.region),
+        ...(parts.cliKey ? keyProblems(parts.cliKey) : []),
+    ]);
     const environment: CortexCliEnvironment = {
         name: parts.name,
         provider: "aws",

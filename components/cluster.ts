@@ -51,7 +51,13 @@ export function controlPlaneLogGroupName(clusterName: string): string {
 const MANAGED_NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"];
 
 /** Builds the EKS control plane and the managed node groups. */
-export function createCluster(name: string, args: ResolvedArgs, network: Network, tags: Record<string, string>, parent: pulumi.Resource): Cluster {
+export function createCluster(
+    name: string,
+    args: ResolvedArgs,
+    network: Network,
+    tags: Record<string, string>,
+    parent: pulumi.Resource,
+): Cluster {
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-control-plane-logs`,
         { name: controlPlaneLogGroupName(args.clusterName), retentionInDays: args.logRetentionDays, tags },
@@ -98,7 +104,15 @@ export function createCluster(name: string, args: ResolvedArgs, network: Network
         {
             vpcId: network.vpcId,
             description: `Nodes of ${args.clusterName}: load balancer traffic is admitted by separate rules`,
-            egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "Nodes reach AWS APIs, images and models" }],
+            egress: [
+                {
+                    protocol: "-1",
+                    fromPort: 0,
+                    toPort: 0,
+                    cidrBlocks: ["0.0.0.0/0"],
+                    description: "Nodes reach AWS APIs, images and models",
+                },
+            ],
             tags: { ...tags, Name: `${args.clusterName}-nodes` },
         },
         { parent },
@@ -135,7 +149,12 @@ export function createCluster(name: string, args: ResolvedArgs, network: Network
                 blockDeviceMappings: [
                     {
                         deviceName: "/dev/xvda",
-                        ebs: { volumeSize: spec.instanceVolumeSize, volumeType: spec.instanceVolumeType, encrypted: "true", deleteOnTermination: "true" },
+                        ebs: {
+                            volumeSize: spec.instanceVolumeSize,
+                            volumeType: spec.instanceVolumeType,
+                            encrypted: "true",
+                            deleteOnTermination: "true",
+                        },
                     },
                 ],
                 // Private nodes get no public address even in a subnet that would hand one out.

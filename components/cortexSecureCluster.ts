@@ -22,7 +22,9 @@ export function settingsFor(args: CortexSecureClusterArgs, stackName: string): R
     const stackNameProblem = environmentNameProblem(stackName);
     const problems = [
         ...findArgumentProblems(args),
-        ...(stackNameProblem ? [{ argument: "the stack name (the Cortex CLI environment's name)", value: stackName, allowed: stackNameProblem }] : []),
+        ...(stackNameProblem
+            ? [{ argument: "the stack name (the Cortex CLI environment's name)", value: stackName, allowed: stackNameProblem }]
+            : []),
     ];
     if (problems.length > 0) {
         throw new CortexSecureClusterArgsError(problems);
@@ -105,7 +107,9 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         this.operatorLoadBalancerDnsName = loadBalancers.operator.dnsName;
         this.apiEndpoint = pulumi.interpolate`${settings.sslCertificateArn ? "https" : "http"}://${loadBalancers.api.dnsName}`;
         this.operatorEndpoint = pulumi.interpolate`https://${loadBalancers.operator.dnsName}`;
-        this.apiGatewayEndpoint = settings.apiGateway ? createApiGateway(name, settings, network, loadBalancers.api, tags, this) : undefined;
+        this.apiGatewayEndpoint = settings.apiGateway
+            ? createApiGateway(name, settings, network, loadBalancers.api, tags, this)
+            : undefined;
 
         this.vpcPeeringConnectionIds = createVpcPeering(name, settings, network, tags, this);
 
@@ -133,7 +137,10 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
             operatorEndpoint: this.operatorEndpoint,
             region: aws.getRegionOutput({}, { parent: this }).region,
             cliUser: settings.cliUser,
-            cliKey: identity.cliAccessKeyId && identity.cliSecretAccessKey ? { accessKeyId: identity.cliAccessKeyId, secretAccessKey: identity.cliSecretAccessKey } : undefined,
+            cliKey:
+                identity.cliAccessKeyId && identity.cliSecretAccessKey
+                    ? { accessKeyId: identity.cliAccessKeyId, secretAccessKey: identity.cliSecretAccessKey }
+                    : undefined,
         });
         this.cliEnvironment = cli.cliEnvironment;
         this.cliConfigureCommand = cli.cliConfigureCommand;

@@ -69,13 +69,24 @@ export function runtimePolicy(scope: RuntimePolicyScope): PolicyDocument {
             {
                 Sid: "CortexLogGroup",
                 Effect: "Allow",
-                Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:GetLogEvents", "logs:PutLogEvents"],
+                Action: [
+                    "logs:CreateLogStream",
+                    "logs:DescribeLogStreams",
+                    "logs:FilterLogEvents",
+                    "logs:GetLogEvents",
+                    "logs:PutLogEvents",
+                ],
                 Resource: [logGroupArn, `${logGroupArn}:*`],
             },
             {
                 Sid: "Metrics",
                 Effect: "Allow",
-                Action: ["cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics", "cloudwatch:PutMetricData"],
+                Action: [
+                    "cloudwatch:GetMetricData",
+                    "cloudwatch:GetMetricStatistics",
+                    "cloudwatch:ListMetrics",
+                    "cloudwatch:PutMetricData",
+                ],
                 Resource: "*",
             },
         ],
@@ -226,17 +237,28 @@ export function createIdentity(
                 checkWhenResolved<string>("runtimeCredentials.accessKeyId", valueRules.accessKeyId, credentials.accessKeyId, parent),
             );
             identity.runtimeSecretAccessKey = pulumi.secret(
-                checkWhenResolved<string>("runtimeCredentials.secretAccessKey", valueRules.secretAccessKey, credentials.secretAccessKey, parent),
+                checkWhenResolved<string>(
+                    "runtimeCredentials.secretAccessKey",
+                    valueRules.secretAccessKey,
+                    credentials.secretAccessKey,
+                    parent,
+                ),
             );
             break;
         case "serviceAccountRole": {
             const oidcProvider = dependencies.oidcProvider!;
-            const serviceAccount = { namespace: credentials.namespace ?? "default", serviceAccount: credentials.serviceAccount ?? "operator" };
+            const serviceAccount = {
+                namespace: credentials.namespace ?? "default",
+                serviceAccount: credentials.serviceAccount ?? "operator",
+            };
             const trustPolicy = pulumi.all([oidcProvider.arn, oidcProvider.issuerHost]).apply(([arn, issuerHost]) => {
                 try {
                     return JSON.stringify(serviceAccountTrustPolicy({ arn, issuerHost }, serviceAccount));
                 } catch (error) {
-                    throw new pulumi.ResourceError(`The runtime role cannot trust the cluster's OIDC provider: ${(error as Error).message}`, parent);
+                    throw new pulumi.ResourceError(
+                        `The runtime role cannot trust the cluster's OIDC provider: ${(error as Error).message}`,
+                        parent,
+                    );
                 }
             });
             const role = new aws.iam.Role(

@@ -96,7 +96,17 @@ export function createLoadBalancers(
         ? checkWhenResolved("sslCertificateArn", valueRules.acmCertificateArn, args.sslCertificateArn, parent)
         : undefined;
     const [api, operator] = planLoadBalancers(args).map((plan) =>
-        createLoadBalancer(name, args, plan, network, cluster, plan.targets === "operator" ? [cluster.operatorNodeGroup] : cluster.workerNodeGroups, certificateArn, tags, parent),
+        createLoadBalancer(
+            name,
+            args,
+            plan,
+            network,
+            cluster,
+            plan.targets === "operator" ? [cluster.operatorNodeGroup] : cluster.workerNodeGroups,
+            certificateArn,
+            tags,
+            parent,
+        ),
     );
     return { api, operator };
 }
@@ -211,7 +221,10 @@ function createLoadBalancer(
                 {
                     autoscalingGroupName: group.autoscalingGroupNames.apply((names) => {
                         if (names.length !== 1) {
-                            throw new pulumi.ResourceError(`node group ${group.spec.name} has ${names.length} autoscaling groups; expected 1`, parent);
+                            throw new pulumi.ResourceError(
+                                `node group ${group.spec.name} has ${names.length} autoscaling groups; expected 1`,
+                                parent,
+                            );
                         }
                         return names[0];
                     }),

@@ -70,7 +70,13 @@ function newNetwork(
     const zones = args.availabilityZones
         ? pulumi.output(args.availabilityZones)
         : pulumi
-              .all([region, aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, { parent })])
+              .all([
+                  region,
+                  aws.getAvailabilityZonesOutput(
+                      { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+                      { parent },
+                  ),
+              ])
               .apply(([regionName, available]) => defaultAvailabilityZones(regionName, available.names));
 
     // awsx needs the zone names as plain strings, so the VPC is declared once they are known.
@@ -181,7 +187,13 @@ function createVpcEndpoints(
     }
 }
 
-function createFlowLogs(name: string, args: ResolvedArgs, vpcId: pulumi.Output<string>, tags: Record<string, string>, parent: pulumi.Resource): void {
+function createFlowLogs(
+    name: string,
+    args: ResolvedArgs,
+    vpcId: pulumi.Output<string>,
+    tags: Record<string, string>,
+    parent: pulumi.Resource,
+): void {
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-flow-logs`,
         { name: `/aws/vpc/${args.clusterName}/flow-logs`, retentionInDays: args.logRetentionDays, tags },

@@ -15,7 +15,13 @@ export function isLocalPeer(peer: PeerSpec): boolean {
  * table of the cluster VPC, and a route back in each of the peer's `routeTableIds`.
  * Returns the connection ids, in the order of `vpcPeering`.
  */
-export function createVpcPeering(name: string, args: ResolvedArgs, network: Network, tags: Record<string, string>, parent: pulumi.Resource): pulumi.Output<string[]> {
+export function createVpcPeering(
+    name: string,
+    args: ResolvedArgs,
+    network: Network,
+    tags: Record<string, string>,
+    parent: pulumi.Resource,
+): pulumi.Output<string[]> {
     const connections = args.vpcPeering.map((peer, index) => {
         const prefix = `${name}-peer-${index}`;
         const local = isLocalPeer(peer);
@@ -53,7 +59,12 @@ export function createVpcPeering(name: string, args: ResolvedArgs, network: Netw
                 new aws.ec2.Route(
                     `${prefix}-route-back-${table}`,
                     {
-                        routeTableId: checkWhenResolved(`vpcPeering[${index}].routeTableIds[${table}]`, valueRules.routeTableId, routeTableId, parent),
+                        routeTableId: checkWhenResolved(
+                            `vpcPeering[${index}].routeTableIds[${table}]`,
+                            valueRules.routeTableId,
+                            routeTableId,
+                            parent,
+                        ),
                         destinationCidrBlock: network.vpcCidr,
                         vpcPeeringConnectionId: connection.id,
                     },

@@ -68,7 +68,11 @@ export function createStorage(name: string, args: ResolvedArgs, tags: Record<str
     );
     // Deleting an object leaves a recoverable version; the runtime may not delete versions.
     new aws.s3.BucketVersioning(`${name}-bucket-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts);
-    new aws.s3.BucketOwnershipControls(`${name}-bucket-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
+    new aws.s3.BucketOwnershipControls(
+        `${name}-bucket-ownership`,
+        { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+        opts,
+    );
     const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
         `${name}-bucket-public-access`,
         { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },

@@ -111,16 +111,12 @@ export const valueRules = {
         .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, {
             error: "an ACM certificate ARN, arn:aws:acm:REGION:ACCOUNT:certificate/ID",
         }),
-    kmsKeyArn: z
-        .string({ error: "a KMS key ARN" })
-        .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, {
-            error: "a KMS key ARN, arn:aws:kms:REGION:ACCOUNT:key/ID (not an alias)",
-        }),
-    s3BucketArn: z
-        .string({ error: "an S3 bucket ARN" })
-        .regex(/^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-            error: "an S3 bucket ARN, arn:aws:s3:::BUCKET (no object path or wildcard)",
-        }),
+    kmsKeyArn: z.string({ error: "a KMS key ARN" }).regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, {
+        error: "a KMS key ARN, arn:aws:kms:REGION:ACCOUNT:key/ID (not an alias)",
+    }),
+    s3BucketArn: z.string({ error: "an S3 bucket ARN" }).regex(/^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+        error: "an S3 bucket ARN, arn:aws:s3:::BUCKET (no object path or wildcard)",
+    }),
     vpcId: z.string({ error: "a VPC id" }).regex(/^vpc-[0-9a-f]{8,17}$/, { error: "a VPC id, vpc-…" }),
     subnetId: z.string({ error: "a subnet id" }).regex(/^subnet-[0-9a-f]{8,17}$/, { error: "a subnet id, subnet-…" }),
     routeTableId: z.string({ error: "a route table id" }).regex(/^rtb-[0-9a-f]{8,17}$/, { error: "a route table id, rtb-…" }),
@@ -213,7 +209,10 @@ const peerSpec = z.strictObject(
         vpcId: input(valueRules.vpcId),
         cidrBlock: anyCidr,
         routeTableIds: z.array(input(valueRules.routeTableId), { error: "a list of route table ids" }).optional(),
-        ownerId: z.string({ error: "a 12-digit AWS account id" }).regex(/^\d{12}$/, { error: "a 12-digit AWS account id" }).optional(),
+        ownerId: z
+            .string({ error: "a 12-digit AWS account id" })
+            .regex(/^\d{12}$/, { error: "a 12-digit AWS account id" })
+            .optional(),
         region: z
             .string({ error: "an AWS region such as us-west-2" })
             .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { error: "an AWS region such as us-west-2" })
@@ -364,7 +363,13 @@ function issueToProblems(issue: z.core.$ZodIssue): ArgumentProblem[] {
     if (issue.code === "invalid_union" && "discriminator" in issue && isRecord(issue.input)) {
         // A wrong `mode`: show the mode, not the whole object (which may hold keys).
         const options = (issue as { options?: unknown[] }).options ?? [];
-        return [{ argument, value: issue.input[String(issue.discriminator)], allowed: `one of ${options.map((o) => JSON.stringify(o)).join(", ")}` }];
+        return [
+            {
+                argument,
+                value: issue.input[String(issue.discriminator)],
+                allowed: `one of ${options.map((o) => JSON.stringify(o)).join(", ")}`,
+            },
+        ];
     }
     if (issue.code === "invalid_type" && issue.message.startsWith("Invalid input")) {
         return [{ argument, value: issue.input, allowed: `a ${issue.expected}` }];
@@ -411,12 +416,7 @@ function crossArgumentProblems(args: Record<string, unknown>, wellFormed: WellFo
         if (isRecord(given.existingVpc) && visibility !== undefined) {
             problems.push(...existingVpcSubnetProblems(given.existingVpc, visibility, given, wellFormed));
         }
-    } else if (
-        visibility === "private" &&
-        given.natGateway === "none" &&
-        wellFormed("vpcEndpoints") &&
-        given.vpcEndpoints !== "all"
-    ) {
+    } else if (visibility === "private" && given.natGateway === "none" && wellFormed("vpcEndpoints") && given.vpcEndpoints !== "all") {
         problems.push({
             argument: "natGateway",
             value: "none",
@@ -721,7 +721,12 @@ export function resolveArgs(args: CortexSecureClusterArgs = {}): ResolvedArgs {
  * A value that may still be an Output, checked by `rule` once it resolves: resources built from
  * the returned value fail with a {@link pulumi.ResourceError} naming the argument if it is bad.
  */
-export function checkWhenResolved<T>(argument: string, rule: z.ZodType, value: pulumi.Input<T>, resource: pulumi.Resource): pulumi.Output<T> {
+export function checkWhenResolved<T>(
+    argument: string,
+    rule: z.ZodType,
+    value: pulumi.Input<T>,
+    resource: pulumi.Resource,
+): pulumi.Output<T> {
     const output = pulumi.output(value);
     // A secret (e.g. a key from a --secret stack setting) is never printed, even when it is wrong.
     return pulumi.all([output, pulumi.isSecret(output)]).apply(([resolved, secret]) => {

@@ -10,7 +10,10 @@ export function fromPolicyResource(resource: PolicyResource): PlannedResource {
         urn: resource.urn,
         props: resource.props,
         propertyDependencies: Object.fromEntries(
-            Object.entries(resource.propertyDependencies ?? {}).map(([property, dependencies]) => [property, dependencies.map((dependency) => dependency.urn)]),
+            Object.entries(resource.propertyDependencies ?? {}).map(([property, dependencies]) => [
+                property,
+                dependencies.map((dependency) => dependency.urn),
+            ]),
         ),
         secretsVisible: false,
     };

@@ -61,7 +61,9 @@ export function reveal(value: unknown): unknown {
 const get = (resource: PlannedResource, key: string): unknown => reveal(resource.props[key]);
 const isTrue = (value: unknown) => value === true || value === "true";
 
-function postures(resources: PlannedResource[]): { urn: string; posture: StackPosture; publicSubnetIds?: string[]; privateSubnetIds?: string[] }[] {
+function postures(
+    resources: PlannedResource[],
+): { urn: string; posture: StackPosture; publicSubnetIds?: string[]; privateSubnetIds?: string[] }[] {
     return ofType(resources, COMPONENT_TYPE)
         .filter((component) => get(component, "posture") !== undefined)
         .map((component) => ({
@@ -76,7 +78,12 @@ const NODE_GROUP_TYPES = ["eks:index:ManagedNodeGroup", "aws:eks/nodeGroup:NodeG
 const EKS_COMPONENT = "eks:index:Cluster";
 const EKS_CLUSTER = "aws:eks/cluster:Cluster";
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
-const IAM_POLICY_TYPES = ["aws:iam/policy:Policy", "aws:iam/groupPolicy:GroupPolicy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy"];
+const IAM_POLICY_TYPES = [
+    "aws:iam/policy:Policy",
+    "aws:iam/groupPolicy:GroupPolicy",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/userPolicy:UserPolicy",
+];
 const BUCKET = "aws:s3/bucket:Bucket";
 
 const nodesInPrivateSubnets: Rule = {
@@ -90,7 +97,9 @@ const nodesInPrivateSubnets: Rule = {
             for (const group of ofType(resources, ...NODE_GROUP_TYPES)) {
                 const subnets = get(group, "subnetIds");
                 if (!Array.isArray(subnets)) continue;
-                const outside = subnets.filter((id) => !privateSubnetIds.includes(id as string) || (publicSubnetIds ?? []).includes(id as string));
+                const outside = subnets.filter(
+                    (id) => !privateSubnetIds.includes(id as string) || (publicSubnetIds ?? []).includes(id as string),
+                );
                 if (outside.length > 0) {
                     findings.push({
                         urn: group.urn,
@@ -194,7 +203,9 @@ const eksPrivateEndpoint: Rule = {
     check(resources) {
         const off = [
             ...ofType(resources, EKS_COMPONENT).filter((cluster) => !isTrue(get(cluster, "endpointPrivateAccess"))),
-            ...ofType(resources, EKS_CLUSTER).filter((cluster) => !isTrue((get(cluster, "vpcConfig") as { endpointPrivateAccess?: unknown } | undefined)?.endpointPrivateAccess)),
+            ...ofType(resources, EKS_CLUSTER).filter(
+                (cluster) => !isTrue((get(cluster, "vpcConfig") as { endpointPrivateAccess?: unknown } | undefined)?.endpointPrivateAccess),
+            ),
         ];
         return off.map((cluster) => ({
             urn: cluster.urn,
@@ -230,7 +241,12 @@ const eksAllLogTypes: Rule = {
             const missing = ALL_LOG_TYPES.filter((type) => !logTypesOf(cluster).includes(type));
             return missing.length === 0
                 ? []
-                : [{ urn: cluster.urn, message: `EKS cluster ${cluster.name} does not log ${missing.join(", ")}. Fix: leave controlPlaneLogTypes at its default (all five).` }];
+                : [
+                      {
+                          urn: cluster.urn,
+                          message: `EKS cluster ${cluster.name} does not log ${missing.join(", ")}. Fix: leave controlPlaneLogTypes at its default (all five).`,
+                      },
+                  ];
         });
     },
 };
@@ -251,7 +267,9 @@ function openIngress(resources: PlannedResource[]): { resource: PlannedResource;
     }
     for (const group of ofType(resources, "aws:ec2/securityGroup:SecurityGroup")) {
         const ingress = (get(group, "ingress") ?? []) as { cidrBlocks?: string[]; ipv6CidrBlocks?: string[] }[];
-        if (ingress.some((rule) => [...(rule.cidrBlocks ?? []), ...(rule.ipv6CidrBlocks ?? [])].some((cidr) => OPEN_CIDRS.includes(cidr)))) {
+        if (
+            ingress.some((rule) => [...(rule.cidrBlocks ?? []), ...(rule.ipv6CidrBlocks ?? [])].some((cidr) => OPEN_CIDRS.includes(cidr)))
+        ) {
             open.push({ resource: group, tags: (get(group, "tags") ?? {}) as Record<string, string> });
         }
     }
@@ -282,7 +300,8 @@ const noOpenIngress: Rule = {
 
 const loadBalancerRoleTags: Rule = {
     name: "load-balancer-role-tags",
-    description: "Load balancers carry cortex.dev/cluster-name and cortex.dev/load-balancer (api or operator); Cortex's CLI finds them by these tags.",
+    description:
+        "Load balancers carry cortex.dev/cluster-name and cortex.dev/load-balancer (api or operator); Cortex's CLI finds them by these tags.",
     enforcementLevel: "advisory",
     check(resources) {
         return ofType(resources, "aws:lb/loadBalancer:LoadBalancer").flatMap((balancer) => {
@@ -331,14 +350,17 @@ export function policyDocumentProblems(document: string): string[] {
     const problems: string[] = [];
     for (const statement of asList(parsed.Statement as never) as unknown as Statement[]) {
         if (statement.Effect !== "Allow") continue;
-        if (statement.NotAction !== undefined || statement.NotResource !== undefined) problems.push("an Allow with NotAction/NotResource grants everything else");
+        if (statement.NotAction !== undefined || statement.NotResource !== undefined)
+            problems.push("an Allow with NotAction/NotResource grants everything else");
         const actions = asList(statement.Action);
         const resources = asList(statement.Resource);
         for (const action of actions) {
             const lower = action.toLowerCase();
-            if (lower === "*" || lower.endsWith(":*")) problems.push(`it allows every action of ${lower === "*" ? "every service" : lower.split(":")[0]} (${action})`);
+            if (lower === "*" || lower.endsWith(":*"))
+                problems.push(`it allows every action of ${lower === "*" ? "every service" : lower.split(":")[0]} (${action})`);
             if (lower.startsWith("iam:")) problems.push(`it allows the IAM action ${action}`);
-            if (resources.includes("*") && !UNSCOPABLE_ACTIONS.has(lower) && !isReadOnly(action)) problems.push(`it allows ${action} on every resource (*)`);
+            if (resources.includes("*") && !UNSCOPABLE_ACTIONS.has(lower) && !isReadOnly(action))
+                problems.push(`it allows ${action} on every resource (*)`);
         }
     }
     return [...new Set(problems)];
@@ -346,7 +368,8 @@ export function policyDocumentProblems(document: string): string[] {
 
 const iamLeastPrivilege: Rule = {
     name: "iam-policy-least-privilege",
-    description: "Policies the stack writes (the runtime policy among them) have no wildcard writes, no service-wide wildcards and no IAM actions.",
+    description:
+        "Policies the stack writes (the runtime policy among them) have no wildcard writes, no service-wide wildcards and no IAM actions.",
     enforcementLevel: "mandatory",
     check(resources) {
         return ofType(resources, ...IAM_POLICY_TYPES).flatMap((policy) => {
@@ -355,7 +378,12 @@ const iamLeastPrivilege: Rule = {
             const problems = policyDocumentProblems(document);
             return problems.length === 0
                 ? []
-                : [{ urn: policy.urn, message: `Policy ${policy.name}: ${problems.join("; ")}. Fix: name the actions and scope writes to the resources they need.` }];
+                : [
+                      {
+                          urn: policy.urn,
+                          message: `Policy ${policy.name}: ${problems.join("; ")}. Fix: name the actions and scope writes to the resources they need.`,
+                      },
+                  ];
         });
     },
 };
@@ -364,7 +392,9 @@ const iamLeastPrivilege: Rule = {
 function configurationsOf(resources: PlannedResource[], bucket: PlannedResource, type: string): PlannedResource[] {
     const names = [get(bucket, "bucket"), get(bucket, "id")].filter((name): name is string => typeof name === "string");
     return ofType(resources, type).filter(
-        (configuration) => names.includes(get(configuration, "bucket") as string) || (configuration.propertyDependencies?.bucket ?? []).includes(bucket.urn),
+        (configuration) =>
+            names.includes(get(configuration, "bucket") as string) ||
+            (configuration.propertyDependencies?.bucket ?? []).includes(bucket.urn),
     );
 }
 
@@ -375,13 +405,24 @@ const bucketEncrypted: Rule = {
     check(resources) {
         return ofType(resources, BUCKET)
             .filter((bucket) => {
-                const configurations = configurationsOf(resources, bucket, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
+                const configurations = configurationsOf(
+                    resources,
+                    bucket,
+                    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                );
                 return !configurations.some((configuration) => {
-                    const rules = (get(configuration, "rules") ?? []) as { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string } }[];
-                    return rules.some((rule) => ["aws:kms", "AES256", "aws:kms:dsse"].includes(rule.applyServerSideEncryptionByDefault?.sseAlgorithm ?? ""));
+                    const rules = (get(configuration, "rules") ?? []) as {
+                        applyServerSideEncryptionByDefault?: { sseAlgorithm?: string };
+                    }[];
+                    return rules.some((rule) =>
+                        ["aws:kms", "AES256", "aws:kms:dsse"].includes(rule.applyServerSideEncryptionByDefault?.sseAlgorithm ?? ""),
+                    );
                 });
             })
-            .map((bucket) => ({ urn: bucket.urn, message: `Bucket ${bucket.name} has no server-side encryption configuration. Fix: a BucketServerSideEncryptionConfiguration (aws:kms or AES256).` }));
+            .map((bucket) => ({
+                urn: bucket.urn,
+                message: `Bucket ${bucket.name} has no server-side encryption configuration. Fix: a BucketServerSideEncryptionConfiguration (aws:kms or AES256).`,
+            }));
     },
 };
 
@@ -392,8 +433,16 @@ const bucketPublicAccessBlocked: Rule = {
     check(resources) {
         const settings = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
         return ofType(resources, BUCKET)
-            .filter((bucket) => !configurationsOf(resources, bucket, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").some((block) => settings.every((s) => isTrue(get(block, s)))))
-            .map((bucket) => ({ urn: bucket.urn, message: `Bucket ${bucket.name} does not block all public access. Fix: a BucketPublicAccessBlock with ${settings.join(", ")} all true.` }));
+            .filter(
+                (bucket) =>
+                    !configurationsOf(resources, bucket, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").some((block) =>
+                        settings.every((s) => isTrue(get(block, s))),
+                    ),
+            )
+            .map((bucket) => ({
+                urn: bucket.urn,
+                message: `Bucket ${bucket.name} does not block all public access. Fix: a BucketPublicAccessBlock with ${settings.join(", ")} all true.`,
+            }));
     },
 };
 
@@ -406,10 +455,14 @@ const bucketVersioned: Rule = {
             .filter(
                 (bucket) =>
                     !configurationsOf(resources, bucket, "aws:s3/bucketVersioning:BucketVersioning").some(
-                        (versioning) => (get(versioning, "versioningConfiguration") as { status?: string } | undefined)?.status === "Enabled",
+                        (versioning) =>
+                            (get(versioning, "versioningConfiguration") as { status?: string } | undefined)?.status === "Enabled",
                     ),
             )
-            .map((bucket) => ({ urn: bucket.urn, message: `Bucket ${bucket.name} is not versioned. Fix: a BucketVersioning with status "Enabled".` }));
+            .map((bucket) => ({
+                urn: bucket.urn,
+                message: `Bucket ${bucket.name} is not versioned. Fix: a BucketVersioning with status "Enabled".`,
+            }));
     },
 };
 
@@ -439,13 +492,19 @@ const accessKeysOnlyAsSecrets: Rule = {
             if (resource.type === "aws:iam/accessKey:AccessKey") continue;
             const visible = [get(resource, "tags"), get(resource, "description")];
             if (secrets.some((secret) => JSON.stringify(visible).includes(secret))) {
-                findings.push({ urn: resource.urn, message: `${resource.name} shows a secret access key in its tags or description. Fix: never put keys in tags or descriptions.` });
+                findings.push({
+                    urn: resource.urn,
+                    message: `${resource.name} shows a secret access key in its tags or description. Fix: never put keys in tags or descriptions.`,
+                });
             }
             if (!resource.secretsVisible) continue;
             const plain: { path: string; value: unknown }[] = [];
             secretKeyProperties(resource.props, "", plain);
             for (const { path } of plain) {
-                findings.push({ urn: resource.urn, message: `${resource.name} holds a secret access key in ${path} as a plain value. Fix: wrap it with pulumi.secret.` });
+                findings.push({
+                    urn: resource.urn,
+                    message: `${resource.name} holds a secret access key in ${path} as a plain value. Fix: wrap it with pulumi.secret.`,
+                });
             }
         }
         return findings;
@@ -473,5 +532,7 @@ export const RULES: Rule[] = [
 
 /** Runs every rule over a stack's resources. */
 export function evaluate(resources: PlannedResource[], rules: Rule[] = RULES): Finding[] {
-    return rules.flatMap((rule) => rule.check(resources).map((finding) => ({ rule: rule.name, enforcementLevel: rule.enforcementLevel, ...finding })));
+    return rules.flatMap((rule) =>
+        rule.check(resources).map((finding) => ({ rule: rule.name, enforcementLevel: rule.enforcementLevel, ...finding })),
+    );
 }

@@ -16,7 +16,13 @@ describe("API Gateway", () => {
         const integration = b.one("aws:apigatewayv2/integration:Integration");
         const httpListener = b.one("aws:lb/listener:Listener", "-api-lb-80");
         assert.deepEqual(
-            [integration.inputs.apiId, integration.inputs.integrationType, integration.inputs.connectionType, integration.inputs.connectionId, integration.inputs.integrationUri],
+            [
+                integration.inputs.apiId,
+                integration.inputs.integrationType,
+                integration.inputs.connectionType,
+                integration.inputs.connectionId,
+                integration.inputs.integrationUri,
+            ],
             [api.id, "HTTP_PROXY", "VPC_LINK", link.id, httpListener.state.arn],
         );
         const route = b.one("aws:apigatewayv2/route:Route");
@@ -35,16 +41,33 @@ describe("API Gateway", () => {
     });
 
     it("lets the VPC link reach the API load balancer's HTTP listener and nothing else", async () => {
-        const b = await build({ apiGateway: true, apiLoadBalancerScheme: "internal", apiLoadBalancerCidrAllowList: ["10.99.0.0/24"], vpcCidr: "10.99.0.0/16" });
+        const b = await build({
+            apiGateway: true,
+            apiLoadBalancerScheme: "internal",
+            apiLoadBalancerCidrAllowList: ["10.99.0.0/24"],
+            vpcCidr: "10.99.0.0/16",
+        });
         const link = b.one("aws:ec2/securityGroup:SecurityGroup", "-api-gateway").id;
         const apiLb = b.one("aws:ec2/securityGroup:SecurityGroup", "-api-lb").id;
-        const egress = b.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((rule) => rule.inputs.securityGroupId === link);
-        assert.deepEqual(egress.map((rule) => [rule.inputs.fromPort, rule.inputs.toPort, rule.inputs.referencedSecurityGroupId]), [[80, 80, apiLb]]);
+        const egress = b
+            .ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+            .filter((rule) => rule.inputs.securityGroupId === link);
+        assert.deepEqual(
+            egress.map((rule) => [rule.inputs.fromPort, rule.inputs.toPort, rule.inputs.referencedSecurityGroupId]),
+            [[80, 80, apiLb]],
+        );
         const admitted = b
             .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
             .filter((rule) => rule.inputs.securityGroupId === apiLb)
             .map((rule) => [rule.inputs.fromPort, rule.inputs.cidrIpv4 ?? rule.inputs.referencedSecurityGroupId]);
-        assert.deepEqual(admitted.sort(), [[443, "10.99.0.0/24"], [80, "10.99.0.0/24"], [80, link]].sort());
+        assert.deepEqual(
+            admitted.sort(),
+            [
+                [443, "10.99.0.0/24"],
+                [80, "10.99.0.0/24"],
+                [80, link],
+            ].sort(),
+        );
     });
 
     it("builds nothing of API Gateway by default", async () => {

@@ -1,6 +1,17 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+    chmodSync,
+    existsSync,
+    mkdirSync,
+    mkdtempSync,
+    readdirSync,
+    readFileSync,
+    rmSync,
+    statSync,
+    symlinkSync,
+    writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -99,7 +110,14 @@ describe("cortex-secure-cluster cli-env", () => {
             const merged = config();
             const before = parse(EXISTING, { version: "1.1" });
             assert.deepEqual(merged.environments.slice(0, 3), before.environments, "the other environments changed");
-            assert.deepEqual(merged.environments[3], { name: "dev", provider: "aws", operator_endpoint: ENDPOINT, aws_region: "us-west-2", aws_access_key_id: KEY_ID, aws_secret_access_key: SECRET });
+            assert.deepEqual(merged.environments[3], {
+                name: "dev",
+                provider: "aws",
+                operator_endpoint: ENDPOINT,
+                aws_region: "us-west-2",
+                aws_access_key_id: KEY_ID,
+                aws_secret_access_key: SECRET,
+            });
             assert.equal(merged.telemetry, false);
             assert.deepEqual(merged.future_top_level_setting, { nested: [1, 2] });
             assert.equal(merged.default_environment, "staging", "the default changed without --default");
@@ -119,7 +137,14 @@ describe("cortex-secure-cluster cli-env", () => {
                 merged.environments.map((environment: { name: string }) => environment.name),
                 ["staging", "prod", "local"],
             );
-            assert.deepEqual(merged.environments[1], { name: "prod", provider: "aws", operator_endpoint: ENDPOINT, aws_region: "us-west-2", aws_access_key_id: KEY_ID, aws_secret_access_key: SECRET });
+            assert.deepEqual(merged.environments[1], {
+                name: "prod",
+                provider: "aws",
+                operator_endpoint: ENDPOINT,
+                aws_region: "us-west-2",
+                aws_access_key_id: KEY_ID,
+                aws_secret_access_key: SECRET,
+            });
             const text = readFileSync(configPath, "utf8");
             for (const old of ["old-prod.example.com", "AKIAOLDPRODOLDPROD01", "oldProdSecret", "some_future_field"]) {
                 assert.ok(!text.includes(old), `${old} of the replaced environment is still there`);
@@ -149,7 +174,12 @@ describe("cortex-secure-cluster cli-env", () => {
         it("writes without keys when the stack has no CLI user", () => {
             writeConfig(EXISTING);
             assert.equal(run(["cli-env"], stackOutputs("dev", {}, false)).status, EXIT_CODES.ok);
-            assert.deepEqual(config().environments[3], { name: "dev", provider: "aws", operator_endpoint: ENDPOINT, aws_region: "us-west-2" });
+            assert.deepEqual(config().environments[3], {
+                name: "dev",
+                provider: "aws",
+                operator_endpoint: ENDPOINT,
+                aws_region: "us-west-2",
+            });
         });
 
         it("updates a symlinked config where it points, keeping the link", () => {
@@ -170,7 +200,16 @@ describe("cortex-secure-cluster cli-env", () => {
             assert.equal(result.status, EXIT_CODES.ok, result.stderr);
             assert.deepEqual(config(), {
                 default_environment: "prod",
-                environments: [{ name: "prod", provider: "aws", operator_endpoint: ENDPOINT, aws_region: "us-west-2", aws_access_key_id: KEY_ID, aws_secret_access_key: SECRET }],
+                environments: [
+                    {
+                        name: "prod",
+                        provider: "aws",
+                        operator_endpoint: ENDPOINT,
+                        aws_region: "us-west-2",
+                        aws_access_key_id: KEY_ID,
+                        aws_secret_access_key: SECRET,
+                    },
+                ],
             });
             assert.equal(statSync(configPath).mode & 0o777, 0o600);
             assert.equal(statSync(join(home, ".cortex")).mode & 0o777, 0o700);
@@ -227,13 +266,19 @@ describe("cortex-secure-cluster cli-env", () => {
 
     describe("a malformed config", () => {
         const malformedConfigs: Record<string, { text: string; reason: RegExp }> = {
-            "invalid YAML": { text: "environments:\n  - name: prod\n    aws_secret_access_key: [notClosed" + SECRET + "\n", reason: /line \d+, column \d+/ },
+            "invalid YAML": {
+                text: "environments:\n  - name: prod\n    aws_secret_access_key: [notClosed" + SECRET + "\n",
+                reason: /line \d+, column \d+/,
+            },
             "a top level that is a list": { text: "- name: prod\n", reason: /top level is not a mapping/ },
             "environments that are not a list": { text: "environments:\n  prod: {}\n", reason: /environments is not a list/ },
             "an environment without a name": { text: "environments:\n  - provider: aws\n", reason: /environments\[0\] has no name/ },
             "an environment listed twice": { text: "environments:\n  - name: a\n  - name: a\n", reason: /"a" appears twice/ },
             "a duplicate key": { text: "telemetry: true\ntelemetry: false\n", reason: /unique/ },
-            "a default that is not a name": { text: "default_environment: [a]\nenvironments: []\n", reason: /default_environment is not an environment name/ },
+            "a default that is not a name": {
+                text: "default_environment: [a]\nenvironments: []\n",
+                reason: /default_environment is not an environment name/,
+            },
         };
         for (const [what, { text, reason }] of Object.entries(malformedConfigs)) {
             it(`with ${what}: reported with the reason and left byte-for-byte untouched`, () => {
@@ -242,7 +287,10 @@ describe("cortex-secure-cluster cli-env", () => {
                 const modifiedBefore = statSync(configPath).mtimeMs;
                 const result = run(["cli-env", "--default"], stackOutputs("prod"));
                 assert.equal(result.status, EXIT_CODES.malformedCliConfig);
-                assert.match(result.stderr, new RegExp(`${configPath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is not a valid Cortex CLI config`));
+                assert.match(
+                    result.stderr,
+                    new RegExp(`${configPath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is not a valid Cortex CLI config`),
+                );
                 assert.match(result.stderr, reason);
                 assert.match(result.stderr, /left untouched/);
                 assert.ok(!result.stderr.includes(SECRET), "the error quotes the config's secret");
@@ -256,14 +304,26 @@ describe("cortex-secure-cluster cli-env", () => {
 
     describe("unusable stack outputs", () => {
         const cases: Record<string, { stdin: string; message: RegExp }> = {
-            "no cliEnvironment": { stdin: JSON.stringify({ vpcId: "vpc-1", kubeconfig: "[secret]" }), message: /have no cliEnvironment \(outputs: vpcId, kubeconfig\)/ },
+            "no cliEnvironment": {
+                stdin: JSON.stringify({ vpcId: "vpc-1", kubeconfig: "[secret]" }),
+                message: /have no cliEnvironment \(outputs: vpcId, kubeconfig\)/,
+            },
             "secrets not shown": { stdin: JSON.stringify({ cliEnvironment: "[secret]" }), message: /--show-secrets/ },
             "not JSON": { stdin: `{"cliEnvironment": ${SECRET}`, message: /not JSON/ },
             "nothing at all": { stdin: "", message: /no stack outputs from stdin/ },
-            "an http endpoint": { stdin: stackOutputs("prod").replace(ENDPOINT, "http://plain.example.com"), message: /operator_endpoint "http:\/\/plain\.example\.com" is not an https:\/\/ URL/ },
+            "an http endpoint": {
+                stdin: stackOutputs("prod").replace(ENDPOINT, "http://plain.example.com"),
+                message: /operator_endpoint "http:\/\/plain\.example\.com" is not an https:\/\/ URL/,
+            },
             "a name Cortex reserves": { stdin: stackOutputs("local"), message: /name "local" is not allowed by Cortex/ },
-            "a field Cortex does not know": { stdin: stackOutputs("prod").replace('"provider":"aws"', '"provider":"aws","aws_session_token":"x"'), message: /unknown field aws_session_token/ },
-            "only half a key": { stdin: stackOutputs("prod").replace(`,"aws_secret_access_key":"${SECRET}"`, ""), message: /come together or not at all/ },
+            "a field Cortex does not know": {
+                stdin: stackOutputs("prod").replace('"provider":"aws"', '"provider":"aws","aws_session_token":"x"'),
+                message: /unknown field aws_session_token/,
+            },
+            "only half a key": {
+                stdin: stackOutputs("prod").replace(`,"aws_secret_access_key":"${SECRET}"`, ""),
+                message: /come together or not at all/,
+            },
             "the runtime key": { stdin: stackOutputs("prod", { runtimeAccessKeyId: KEY_ID }), message: /runtime access key/ },
         };
         for (const [what, { stdin, message }] of Object.entries(cases)) {
@@ -335,7 +395,15 @@ describe("cortex-secure-cluster cli-env", () => {
         it("documents itself with --help", () => {
             const result = spawnBin(["cli-env", "--help"]);
             assert.equal(result.status, 0);
-            for (const option of ["--outputs FILE", "--config PATH", "--default", "--dry-run", "$HOME/.cortex/cli.yaml", "0600", "Exit status"]) {
+            for (const option of [
+                "--outputs FILE",
+                "--config PATH",
+                "--default",
+                "--dry-run",
+                "$HOME/.cortex/cli.yaml",
+                "0600",
+                "Exit status",
+            ]) {
                 assert.ok(result.stdout.includes(option), `--help does not mention ${option}`);
             }
         });

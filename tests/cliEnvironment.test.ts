@@ -59,7 +59,12 @@ describe("cliEnvironment: the Cortex CLI environment outputs", () => {
 
                 const environment = await valueOf(outputs.cliEnvironment);
                 const command = await valueOf(outputs.cliConfigureCommand);
-                const expected: Record<string, string> = { name: "test", provider: "aws", operator_endpoint: ENDPOINT, aws_region: "us-west-2" };
+                const expected: Record<string, string> = {
+                    name: "test",
+                    provider: "aws",
+                    operator_endpoint: ENDPOINT,
+                    aws_region: "us-west-2",
+                };
                 if (cliKey) {
                     expected.aws_access_key_id = await valueOf(cliKey.accessKeyId);
                     expected.aws_secret_access_key = await valueOf(cliKey.secretAccessKey);
@@ -71,7 +76,10 @@ describe("cliEnvironment: the Cortex CLI environment outputs", () => {
                 if (runtime) {
                     const everything = JSON.stringify(environment) + command;
                     for (const value of [await valueOf(runtime.accessKeyId), await valueOf(runtime.secretAccessKey)]) {
-                        assert.ok(!everything.includes(value), `the runtime credential ${value.slice(0, 4)}… appears in the CLI environment or command`);
+                        assert.ok(
+                            !everything.includes(value),
+                            `the runtime credential ${value.slice(0, 4)}… appears in the CLI environment or command`,
+                        );
                     }
                 }
                 if (cliKey) {
@@ -109,22 +117,43 @@ describe("cliEnvironment: the Cortex CLI environment outputs", () => {
 
     it("takes the region the stack deploys to", async () => {
         mockCloud.region = "eu-west-1";
-        const outputs = cliEnvironmentOutputs({ stackName: "eu", operatorEndpoint: ENDPOINT, region: aws.getRegionOutput().region, cliUser: false });
+        const outputs = cliEnvironmentOutputs({
+            stackName: "eu",
+            operatorEndpoint: ENDPOINT,
+            region: aws.getRegionOutput().region,
+            cliUser: false,
+        });
         assert.equal((await valueOf(outputs.cliEnvironment)).aws_region, "eu-west-1");
         assert.match(await valueOf(outputs.cliConfigureCommand), / --aws-region eu-west-1( |$)/);
     });
 
     it("refuses a CLI key without cliUser, and cliUser without a CLI key", () => {
         assert.throws(
-            () => cliEnvironmentOutputs({ stackName: "prod", operatorEndpoint: ENDPOINT, region: "us-east-1", cliUser: false, cliKey: { accessKeyId: "AKIAPLAINKEYID000001", secretAccessKey: "x" } }),
+            () =>
+                cliEnvironmentOutputs({
+                    stackName: "prod",
+                    operatorEndpoint: ENDPOINT,
+                    region: "us-east-1",
+                    cliUser: false,
+                    cliKey: { accessKeyId: "AKIAPLAINKEYID000001", secretAccessKey: "x" },
+                }),
             /cliUser is off/,
         );
-        assert.throws(() => cliEnvironmentOutputs({ stackName: "prod", operatorEndpoint: ENDPOINT, region: "us-east-1", cliUser: true }), /cliUser is on but no CLI access key/);
+        assert.throws(
+            () => cliEnvironmentOutputs({ stackName: "prod", operatorEndpoint: ENDPOINT, region: "us-east-1", cliUser: true }),
+            /cliUser is on but no CLI access key/,
+        );
     });
 
     it("refuses a stack name Cortex cannot use as an environment name, when the stack is built", () => {
-        assert.throws(() => cliEnvironmentOutputs({ stackName: "local", operatorEndpoint: ENDPOINT, region: "us-east-1", cliUser: false }), /"local" is reserved by Cortex/);
-        assert.throws(() => cliEnvironmentOutputs({ stackName: "x".repeat(64), operatorEndpoint: ENDPOINT, region: "us-east-1", cliUser: false }), /1–63 characters/);
+        assert.throws(
+            () => cliEnvironmentOutputs({ stackName: "local", operatorEndpoint: ENDPOINT, region: "us-east-1", cliUser: false }),
+            /"local" is reserved by Cortex/,
+        );
+        assert.throws(
+            () => cliEnvironmentOutputs({ stackName: "x".repeat(64), operatorEndpoint: ENDPOINT, region: "us-east-1", cliUser: false }),
+            /1–63 characters/,
+        );
     });
 });
 
@@ -136,25 +165,40 @@ describe("cliEnvironment: the pure builders", () => {
             operator_endpoint: ENDPOINT,
             aws_region: "us-west-2",
         });
-        assert.deepEqual(Object.keys(buildCliEnvironment({ name: "staging", operatorEndpoint: ENDPOINT, region: "us-west-2", cliKey: { accessKeyId: "AKIAPLAINKEYID000001", secretAccessKey: "s/e+c" } })), [
-            "name",
-            "provider",
-            "operator_endpoint",
-            "aws_region",
-            "aws_access_key_id",
-            "aws_secret_access_key",
-        ]);
+        assert.deepEqual(
+            Object.keys(
+                buildCliEnvironment({
+                    name: "staging",
+                    operatorEndpoint: ENDPOINT,
+                    region: "us-west-2",
+                    cliKey: { accessKeyId: "AKIAPLAINKEYID000001", secretAccessKey: "s/e+c" },
+                }),
+            ),
+            ["name", "provider", "operator_endpoint", "aws_region", "aws_access_key_id", "aws_secret_access_key"],
+        );
     });
 
     it("refuses an operator endpoint that is not https, and a region that is not a region, naming the value", () => {
-        assert.throws(() => buildCliEnvironment({ name: "prod", operatorEndpoint: "http://insecure.example.com", region: "us-west-2" }), /"http:\/\/insecure\.example\.com" must be an https:\/\/ URL/);
-        assert.throws(() => buildCliConfigureCommand({ name: "prod", operatorEndpoint: ENDPOINT, region: "Oregon", withKeys: false }), /"Oregon" is not a region name/);
+        assert.throws(
+            () => buildCliEnvironment({ name: "prod", operatorEndpoint: "http://insecure.example.com", region: "us-west-2" }),
+            /"http:\/\/insecure\.example\.com" must be an https:\/\/ URL/,
+        );
+        assert.throws(
+            () => buildCliConfigureCommand({ name: "prod", operatorEndpoint: ENDPOINT, region: "Oregon", withKeys: false }),
+            /"Oregon" is not a region name/,
+        );
     });
 
     it("never quotes the secret access key in an error", () => {
         const secret = "a secret with spaces that must not leak";
         assert.throws(
-            () => buildCliEnvironment({ name: "prod", operatorEndpoint: ENDPOINT, region: "us-west-2", cliKey: { accessKeyId: "AKIAPLAINKEYID000001", secretAccessKey: secret } }),
+            () =>
+                buildCliEnvironment({
+                    name: "prod",
+                    operatorEndpoint: ENDPOINT,
+                    region: "us-west-2",
+                    cliKey: { accessKeyId: "AKIAPLAINKEYID000001", secretAccessKey: secret },
+                }),
             (error: Error) => /secret access key is empty or contains whitespace/.test(error.message) && !error.message.includes(secret),
         );
     });
@@ -181,7 +225,10 @@ describe("cliEnvironment: the pure builders", () => {
         it("passes the CLI key from the shell variables as exactly the flag values", () => {
             const secret = "wJalr/XUtnFEMI+K7MDENG/bPxRfiCYEXAMPLEKEY";
             const command = buildCliConfigureCommand({ name: "prod", operatorEndpoint: ENDPOINT, region: "us-west-2", withKeys: true });
-            const result = run(command, { [CLI_KEY_SHELL_VARIABLES.accessKeyId]: "AKIAIOSFODNN7EXAMPLE", [CLI_KEY_SHELL_VARIABLES.secretAccessKey]: secret });
+            const result = run(command, {
+                [CLI_KEY_SHELL_VARIABLES.accessKeyId]: "AKIAIOSFODNN7EXAMPLE",
+                [CLI_KEY_SHELL_VARIABLES.secretAccessKey]: secret,
+            });
             assert.equal(result.status, 0, result.stderr);
             assert.deepEqual(result.stdout.trimEnd().split("\n"), [
                 "env",
@@ -205,11 +252,17 @@ describe("cliEnvironment: the pure builders", () => {
             const result = run(command, { [CLI_KEY_SHELL_VARIABLES.accessKeyId]: "AKIAIOSFODNN7EXAMPLE" });
             assert.notEqual(result.status, 0);
             assert.equal(result.stdout, "", "cortex was run");
-            assert.match(result.stderr, new RegExp(`${CLI_KEY_SHELL_VARIABLES.secretAccessKey}.*set it to aws_secret_access_key of the cliEnvironment output`));
+            assert.match(
+                result.stderr,
+                new RegExp(`${CLI_KEY_SHELL_VARIABLES.secretAccessKey}.*set it to aws_secret_access_key of the cliEnvironment output`),
+            );
         });
 
         it("quotes an environment name the shell would otherwise split", () => {
-            const result = run(buildCliConfigureCommand({ name: "team's-stack", operatorEndpoint: ENDPOINT, region: "us-west-2", withKeys: false }), {});
+            const result = run(
+                buildCliConfigureCommand({ name: "team's-stack", operatorEndpoint: ENDPOINT, region: "us-west-2", withKeys: false }),
+                {},
+            );
             assert.equal(result.status, 0, result.stderr);
             assert.equal(result.stdout.split("\n")[2], "team's-stack");
         });
@@ -235,7 +288,12 @@ describe("cliEnvironment and cliConfigureCommand, through the component", () => 
                 assert.equal(environment.aws_region, "us-west-2");
                 assert.equal(await isSecret(b.cluster.cliEnvironment), cliUser);
                 assert.equal(await isSecret(b.cluster.cliConfigureCommand), false);
-                assert.ok(command.startsWith(`cortex env configure test --provider aws --operator-endpoint ${operatorEndpoint} --aws-region us-west-2`), command);
+                assert.ok(
+                    command.startsWith(
+                        `cortex env configure test --provider aws --operator-endpoint ${operatorEndpoint} --aws-region us-west-2`,
+                    ),
+                    command,
+                );
                 if (cliUser) {
                     assert.equal(environment.aws_access_key_id, await valueOf(b.cluster.cliAccessKeyId!));
                     assert.equal(environment.aws_secret_access_key, await valueOf(b.cluster.cliSecretAccessKey!));
@@ -250,7 +308,10 @@ describe("cliEnvironment and cliConfigureCommand, through the component", () => 
                 ].filter((value): value is string => typeof value === "string");
                 assert.equal(runtimeValues.length, runtimeCredentials.mode === "serviceAccountRole" ? 0 : 2);
                 for (const value of runtimeValues) {
-                    assert.ok(!JSON.stringify(environment).includes(value) && !command.includes(value), "no runtime credential in the CLI outputs");
+                    assert.ok(
+                        !JSON.stringify(environment).includes(value) && !command.includes(value),
+                        "no runtime credential in the CLI outputs",
+                    );
                 }
             });
         }

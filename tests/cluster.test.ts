@@ -15,7 +15,14 @@ type LaunchTemplateInputs = {
 
 const twoGroups = {
     nodeGroups: [
-        { name: "cpu", instanceType: "m5.xlarge", minInstances: 0, maxInstances: 7, instanceVolumeSize: 100, instanceVolumeType: "io1" as const },
+        {
+            name: "cpu",
+            instanceType: "m5.xlarge",
+            minInstances: 0,
+            maxInstances: 7,
+            instanceVolumeSize: 100,
+            instanceVolumeType: "io1" as const,
+        },
         { name: "spot-gpu", instanceType: "g4dn.xlarge", spot: true, minInstances: 2, maxInstances: 3 },
     ],
 };
@@ -74,13 +81,20 @@ describe("cluster and node groups", () => {
         it("encrypts root volumes with the spec's size and type, and sets no SSH key", async () => {
             const b = await build(twoGroups);
             const volumeOf = (group: string) =>
-                (b.one("aws:ec2/launchTemplate:LaunchTemplate", `-ng-${group}`).inputs as unknown as LaunchTemplateInputs).blockDeviceMappings[0].ebs;
+                (b.one("aws:ec2/launchTemplate:LaunchTemplate", `-ng-${group}`).inputs as unknown as LaunchTemplateInputs)
+                    .blockDeviceMappings[0].ebs;
             assert.deepEqual(
                 { ...volumeOf("cpu") },
                 { volumeSize: 100, volumeType: "io1", encrypted: "true", deleteOnTermination: "true" },
             );
-            assert.deepEqual({ ...volumeOf("spot-gpu") }, { volumeSize: 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" });
-            assert.deepEqual({ ...volumeOf("operator") }, { volumeSize: 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" });
+            assert.deepEqual(
+                { ...volumeOf("spot-gpu") },
+                { volumeSize: 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+            );
+            assert.deepEqual(
+                { ...volumeOf("operator") },
+                { volumeSize: 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+            );
             for (const template of b.ofType("aws:ec2/launchTemplate:LaunchTemplate")) {
                 assert.equal((template.inputs as unknown as LaunchTemplateInputs).keyName, undefined);
             }
@@ -94,7 +108,10 @@ describe("cluster and node groups", () => {
             const nodeSecurityGroup = b.one("aws:ec2/securityGroup:SecurityGroup", "-nodes");
             const clusterSecurityGroupId = b.one("eks:index:Cluster").state.clusterSecurityGroupId;
             for (const template of b.ofType("aws:ec2/launchTemplate:LaunchTemplate")) {
-                assert.deepEqual((template.inputs as unknown as LaunchTemplateInputs).vpcSecurityGroupIds, [clusterSecurityGroupId, nodeSecurityGroup.id]);
+                assert.deepEqual((template.inputs as unknown as LaunchTemplateInputs).vpcSecurityGroupIds, [
+                    clusterSecurityGroupId,
+                    nodeSecurityGroup.id,
+                ]);
             }
             assert.equal((nodeSecurityGroup.inputs.ingress as unknown[] | undefined)?.length ?? 0, 0, "no ingress of its own");
         });
@@ -121,13 +138,19 @@ describe("cluster and node groups", () => {
             const b = await build({});
             const operator = b.one("eks:index:ManagedNodeGroup", "-ng-operator").inputs;
             const worker = b.one("eks:index:ManagedNodeGroup", "-ng-worker").inputs;
-            assert.deepEqual([operator.instanceTypes, operator.scalingConfig], [["t3.medium"], { minSize: 2, maxSize: 25, desiredSize: 2 }]);
+            assert.deepEqual(
+                [operator.instanceTypes, operator.scalingConfig],
+                [["t3.medium"], { minSize: 2, maxSize: 25, desiredSize: 2 }],
+            );
             assert.deepEqual([worker.instanceTypes, worker.scalingConfig], [["m5.large"], { minSize: 1, maxSize: 5, desiredSize: 1 }]);
         });
 
         it("labels every group with its name and role", async () => {
             const b = await build(twoGroups);
-            assert.deepEqual(b.one("eks:index:ManagedNodeGroup", "-ng-operator").inputs.labels, { "cortex.dev/node-group": "operator", operator: "true" });
+            assert.deepEqual(b.one("eks:index:ManagedNodeGroup", "-ng-operator").inputs.labels, {
+                "cortex.dev/node-group": "operator",
+                operator: "true",
+            });
             assert.deepEqual(b.one("eks:index:ManagedNodeGroup", "-ng-spot-gpu").inputs.labels, {
                 "cortex.dev/node-group": "spot-gpu",
                 workload: "true",
@@ -155,7 +178,10 @@ describe("cluster and node groups", () => {
             assert.equal(logGroup.inputs.retentionInDays, 90);
             const cluster = b.one("eks:index:Cluster");
             const logGroupUrn = `urn:pulumi:test::cortex-secure-cluster::cortex-secure-cluster:index:CortexSecureCluster$aws:cloudwatch/logGroup:LogGroup::${logGroup.name}`;
-            assert.ok(cluster.options.dependencies.includes(logGroupUrn), `cluster depends on ${logGroupUrn}: ${cluster.options.dependencies.join(", ")}`);
+            assert.ok(
+                cluster.options.dependencies.includes(logGroupUrn),
+                `cluster depends on ${logGroupUrn}: ${cluster.options.dependencies.join(", ")}`,
+            );
             assert.equal(cluster.inputs.name, "prod-ml");
             assert.deepEqual(cluster.inputs.enabledClusterLogTypes, ["api", "audit", "authenticator", "controllerManager", "scheduler"]);
         });
@@ -167,7 +193,10 @@ describe("cluster and node groups", () => {
 
         it("keeps the control-plane log group on destroy unless protectData is false", async () => {
             assert.equal((await build({})).one("aws:cloudwatch/logGroup:LogGroup", "-control-plane-logs").options.retainOnDelete, true);
-            assert.equal((await build({ protectData: false })).one("aws:cloudwatch/logGroup:LogGroup", "-control-plane-logs").options.retainOnDelete, false);
+            assert.equal(
+                (await build({ protectData: false })).one("aws:cloudwatch/logGroup:LogGroup", "-control-plane-logs").options.retainOnDelete,
+                false,
+            );
         });
 
         it("encrypts secrets with a created KMS key that rotates", async () => {
@@ -189,10 +218,16 @@ describe("cluster and node groups", () => {
             assert.deepEqual([open.endpointPrivateAccess, open.endpointPublicAccess, open.publicAccessCidrs], [true, true, ["0.0.0.0/0"]]);
 
             const listed = (await build({ clusterEndpointPublicAccessCidrs: ["203.0.113.7/32"] })).one("eks:index:Cluster").inputs;
-            assert.deepEqual([listed.endpointPrivateAccess, listed.endpointPublicAccess, listed.publicAccessCidrs], [true, true, ["203.0.113.7/32"]]);
+            assert.deepEqual(
+                [listed.endpointPrivateAccess, listed.endpointPublicAccess, listed.publicAccessCidrs],
+                [true, true, ["203.0.113.7/32"]],
+            );
 
             const closed = (await build({ clusterEndpointPublicAccess: false })).one("eks:index:Cluster").inputs;
-            assert.deepEqual([closed.endpointPrivateAccess, closed.endpointPublicAccess, closed.publicAccessCidrs], [true, false, undefined]);
+            assert.deepEqual(
+                [closed.endpointPrivateAccess, closed.endpointPublicAccess, closed.publicAccessCidrs],
+                [true, false, undefined],
+            );
         });
 
         it("has no default node group, an OIDC provider and access-entry authentication", async () => {
@@ -219,10 +254,15 @@ describe("cluster and node groups", () => {
             const checked = checkWhenResolved("secretsEncryptionKeyArn", valueRules.kmsKeyArn, pulumi.output("alias/my-key"), parent);
             await assert.rejects(
                 (checked as unknown as { promise(): Promise<string> }).promise(),
-                (error: Error) => error instanceof pulumi.ResourceError && /secretsEncryptionKeyArn: got "alias\/my-key"; allowed: a KMS key ARN/.test(error.message),
+                (error: Error) =>
+                    error instanceof pulumi.ResourceError &&
+                    /secretsEncryptionKeyArn: got "alias\/my-key"; allowed: a KMS key ARN/.test(error.message),
             );
             const good = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-            assert.equal(await valueOf(checkWhenResolved("secretsEncryptionKeyArn", valueRules.kmsKeyArn, pulumi.output(good), parent)), good);
+            assert.equal(
+                await valueOf(checkWhenResolved("secretsEncryptionKeyArn", valueRules.kmsKeyArn, pulumi.output(good), parent)),
+                good,
+            );
         });
     });
 });

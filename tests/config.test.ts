@@ -9,7 +9,8 @@ const ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 const SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
 /** Config as Pulumi hands it to the program: namespaced keys, string values. */
-const stack = (settings: Record<string, string>) => Object.fromEntries(Object.entries(settings).map(([key, value]) => [`${NS}:${key}`, value]));
+const stack = (settings: Record<string, string>) =>
+    Object.fromEntries(Object.entries(settings).map(([key, value]) => [`${NS}:${key}`, value]));
 
 function configError(config: Record<string, string>, secretKeys: string[] = []): CortexSecureClusterArgsError {
     try {
@@ -36,11 +37,16 @@ describe("parseStackConfig", () => {
 
     it("names an unknown key and lists the known ones", () => {
         const line = lineAbout(configError(stack({ subnet_visibility: "public" })).message, "subnet_visibility");
-        assert.match(line, /got "public"; allowed: nothing: not a setting of this stack \(known: clusterName, .*subnetVisibility, .*protectData\)/);
+        assert.match(
+            line,
+            /got "public"; allowed: nothing: not a setting of this stack \(known: clusterName, .*subnetVisibility, .*protectData\)/,
+        );
     });
 
     it("leaves other namespaces (aws:region) to their owners", () => {
-        assert.deepEqual(parseStackConfig({ "aws:region": "us-west-2", "kubernetes:context": "x", ...stack({ clusterName: "dev" }) }), { clusterName: "dev" });
+        assert.deepEqual(parseStackConfig({ "aws:region": "us-west-2", "kubernetes:context": "x", ...stack({ clusterName: "dev" }) }), {
+            clusterName: "dev",
+        });
     });
 
     it("reads booleans, numbers, strings and structured values by each argument's type", () => {
@@ -69,8 +75,14 @@ describe("parseStackConfig", () => {
     });
 
     it("rejects a boolean that is not true or false", () => {
-        assert.equal(lineAbout(configError(stack({ flowLogs: "yes" })).message, "flowLogs"), '  - flowLogs: got "yes"; allowed: true or false');
-        assert.equal(lineAbout(configError(stack({ cliUser: "True" })).message, "cliUser"), '  - cliUser: got "True"; allowed: true or false');
+        assert.equal(
+            lineAbout(configError(stack({ flowLogs: "yes" })).message, "flowLogs"),
+            '  - flowLogs: got "yes"; allowed: true or false',
+        );
+        assert.equal(
+            lineAbout(configError(stack({ cliUser: "True" })).message, "cliUser"),
+            '  - cliUser: got "True"; allowed: true or false',
+        );
     });
 
     it("rejects a number that is not one, listing the allowed values", () => {
@@ -81,8 +93,14 @@ describe("parseStackConfig", () => {
 
     it("rejects a structured setting that is not a list or map", () => {
         const line = lineAbout(configError(stack({ nodeGroups: "worker:m5.large" })).message, "nodeGroups");
-        assert.equal(line, '  - nodeGroups: got "worker:m5.large"; allowed: a structured value (a YAML list or map in the stack file, or `pulumi config set --path`)');
-        assert.match(lineAbout(configError(stack({ tags: "[1, 2]" })).message, "tags"), /got \[1,2\]; allowed: a map of tag keys to string values/);
+        assert.equal(
+            line,
+            '  - nodeGroups: got "worker:m5.large"; allowed: a structured value (a YAML list or map in the stack file, or `pulumi config set --path`)',
+        );
+        assert.match(
+            lineAbout(configError(stack({ tags: "[1, 2]" })).message, "tags"),
+            /got \[1,2\]; allowed: a map of tag keys to string values/,
+        );
     });
 
     it("applies the component's rules inside structured settings, naming the path", () => {
@@ -92,21 +110,40 @@ describe("parseStackConfig", () => {
 
     it("lists every problem of a stack in one error", () => {
         const { message, problems } = configError(
-            stack({ subnetVisibility: "privat", flowLogs: "yes", nodeGroups: "{", natGateway: "none", colour: "blue", logRetentionDays: "10" }),
+            stack({
+                subnetVisibility: "privat",
+                flowLogs: "yes",
+                nodeGroups: "{",
+                natGateway: "none",
+                colour: "blue",
+                logRetentionDays: "10",
+            }),
         );
-        assert.deepEqual(problems.map((p) => p.argument).sort(), ["colour", "flowLogs", "logRetentionDays", "nodeGroups", "subnetVisibility"]);
+        assert.deepEqual(problems.map((p) => p.argument).sort(), [
+            "colour",
+            "flowLogs",
+            "logRetentionDays",
+            "nodeGroups",
+            "subnetVisibility",
+        ]);
         assert.match(message, /\(5 problems\)/);
     });
 
     it("applies joint rules to stack config too", () => {
         const { message } = configError(stack({ subnetVisibility: "private", natGateway: "none" }));
-        assert.match(lineAbout(message, "natGateway"), /got "none"; allowed: "single" or "highly_available" with subnetVisibility "private"/);
+        assert.match(
+            lineAbout(message, "natGateway"),
+            /got "none"; allowed: "single" or "highly_available" with subnetVisibility "private"/,
+        );
     });
 
     it("refuses provided runtime keys that are not stored as secrets, without showing them", () => {
         const credentials = JSON.stringify({ mode: "provided", accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY });
         const { message } = configError(stack({ runtimeCredentials: credentials }));
-        assert.match(lineAbout(message, "runtimeCredentials.secretAccessKey"), /got \(a secret, not shown\); allowed: a value stored encrypted: `pulumi config set --secret/);
+        assert.match(
+            lineAbout(message, "runtimeCredentials.secretAccessKey"),
+            /got \(a secret, not shown\); allowed: a value stored encrypted: `pulumi config set --secret/,
+        );
         assert.ok(!message.includes(SECRET_ACCESS_KEY.slice(0, 12)), message);
     });
 
@@ -130,14 +167,19 @@ describe("parseStackConfig", () => {
             assert.match(lineAbout(message, "runtimeCredentials"), /got \(a secret, not shown\); allowed: a structured value/);
             assert.ok(!message.includes(SECRET_ACCESS_KEY.slice(0, 12)), message);
         }
-        const { message } = configError(stack({ sslCertificateArn: "arn:aws:iam::123456789012:server-certificate/x" }), [`${NS}:sslCertificateArn`]);
+        const { message } = configError(stack({ sslCertificateArn: "arn:aws:iam::123456789012:server-certificate/x" }), [
+            `${NS}:sslCertificateArn`,
+        ]);
         assert.match(lineAbout(message, "sslCertificateArn"), /got \(a secret, not shown\); allowed: an ACM certificate ARN/);
         assert.ok(!message.includes("server-certificate"), message);
     });
 
     it("refuses a secret for a setting that would end up in plain text", () => {
         const { message } = configError(stack({ tags: JSON.stringify({ owner: "alice" }) }), [`${NS}:tags`]);
-        assert.match(lineAbout(message, "tags"), /got \(a secret, not shown\); allowed: a plain value, set without --secret: tags ends up in resource names, tags or plain outputs/);
+        assert.match(
+            lineAbout(message, "tags"),
+            /got \(a secret, not shown\); allowed: a plain value, set without --secret: tags ends up in resource names, tags or plain outputs/,
+        );
         assert.ok(!message.includes("alice"));
     });
 
@@ -151,9 +193,12 @@ describe("parseStackConfig", () => {
     });
 
     it("reads the project's own namespace when it is not the default", () => {
-        assert.deepEqual(parseStackConfig({ "my-cortex:subnetVisibility": "public", [`${NS}:subnetVisibility`]: "privat" }, new Set(), "my-cortex"), {
-            subnetVisibility: "public",
-        });
+        assert.deepEqual(
+            parseStackConfig({ "my-cortex:subnetVisibility": "public", [`${NS}:subnetVisibility`]: "privat" }, new Set(), "my-cortex"),
+            {
+                subnetVisibility: "public",
+            },
+        );
     });
 });
 
@@ -201,7 +246,11 @@ config:
 `);
         assert.deepEqual([...secretKeys].sort(), [`${NS}:runtimeCredentials`, `${NS}:sslCertificateArn`]);
         assert.equal(config[`${NS}:sslCertificateArn`], "v1:AAAA");
-        assert.deepEqual(JSON.parse(config[`${NS}:runtimeCredentials`]), { mode: "provided", accessKeyId: ACCESS_KEY_ID, secretAccessKey: "v1:BBBB" });
+        assert.deepEqual(JSON.parse(config[`${NS}:runtimeCredentials`]), {
+            mode: "provided",
+            accessKeyId: ACCESS_KEY_ID,
+            secretAccessKey: "v1:BBBB",
+        });
     });
 
     it("reads a file without config as empty, and refuses one that is not YAML", () => {

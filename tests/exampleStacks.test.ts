@@ -56,7 +56,11 @@ describe("example stacks", () => {
         assert.deepEqual(settings.apiLoadBalancerCidrAllowList, ["203.0.113.0/24", "198.51.100.7/32"]);
         assert.ok(!settings.clusterEndpointPublicAccessCidrs.includes("0.0.0.0/0"));
         assert.deepEqual(settings.vpcPeering, [
-            { vpcId: "vpc-0a1b2c3d4e5f67890", cidrBlock: "10.30.0.0/16", routeTableIds: ["rtb-0a1b2c3d4e5f67890", "rtb-0a1b2c3d4e5f67891"] },
+            {
+                vpcId: "vpc-0a1b2c3d4e5f67890",
+                cidrBlock: "10.30.0.0/16",
+                routeTableIds: ["rtb-0a1b2c3d4e5f67890", "rtb-0a1b2c3d4e5f67891"],
+            },
         ]);
         assert.equal(settings.flowLogs, true);
         assert.equal(settings.protectData, true);

@@ -14,7 +14,6 @@ export function isSecret(output: pulumi.Output<unknown>): Promise<boolean> {
     return pulumi.isSecret(output);
 }
 
-
 /** What one build registered, and ways to find it. */
 export class Built {
     constructor(

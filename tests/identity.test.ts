@@ -1,7 +1,14 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_NAME_TAG, CortexSecureClusterArgs } from "../components";
-import { ACTIONS_ONLY_ON_ANY_RESOURCE, createIdentity, Identity, OidcProvider, runtimePolicy, serviceAccountTrustPolicy } from "../components/identity";
+import {
+    ACTIONS_ONLY_ON_ANY_RESOURCE,
+    createIdentity,
+    Identity,
+    OidcProvider,
+    runtimePolicy,
+    serviceAccountTrustPolicy,
+} from "../components/identity";
 import { PolicyDocument } from "../components/policyDocument";
 import { createStorage } from "../components/storage";
 import { resolveArgs } from "../components/validation";
@@ -47,10 +54,7 @@ describe("runtimePolicy: what the cluster's runtime identity may do", () => {
 
     it("uses the resource * only for actions IAM cannot scope: caller identity, registry login, metrics", () => {
         const onAnyResource = grants(policy).filter((grant) => grant.resource === "*");
-        assert.deepEqual(
-            [...new Set(onAnyResource.map((grant) => grant.action))].sort(),
-            [...ACTIONS_ONLY_ON_ANY_RESOURCE].sort(),
-        );
+        assert.deepEqual([...new Set(onAnyResource.map((grant) => grant.action))].sort(), [...ACTIONS_ONLY_ON_ANY_RESOURCE].sort());
         assert.deepEqual([...ACTIONS_ONLY_ON_ANY_RESOURCE].sort(), [
             "cloudwatch:GetMetricData",
             "cloudwatch:GetMetricStatistics",
@@ -70,7 +74,14 @@ describe("runtimePolicy: what the cluster's runtime identity may do", () => {
             assert.ok(!action.includes("*") && !action.includes("?"), action);
             assert.ok(!/^(iam:|sts:Assume|organizations:|kms:)/i.test(action), action);
         }
-        for (const dangerous of ["iam:CreateUser", "iam:PassRole", "iam:CreateAccessKey", "sts:AssumeRole", "s3:PutBucketPolicy", "kms:Decrypt"]) {
+        for (const dangerous of [
+            "iam:CreateUser",
+            "iam:PassRole",
+            "iam:CreateAccessKey",
+            "sts:AssumeRole",
+            "s3:PutBucketPolicy",
+            "kms:Decrypt",
+        ]) {
             assert.equal(allows(policy, dangerous, "*"), false, dangerous);
         }
     });
@@ -88,7 +99,14 @@ describe("runtimePolicy: what the cluster's runtime identity may do", () => {
             assert.ok(allows(policy, action, `${BUCKET_ARN}/apis/model/spec.json`), action);
         }
         assert.ok(allows(policy, "s3:ListBucket", BUCKET_ARN));
-        for (const action of ["s3:DeleteObjectVersion", "s3:PutBucketPolicy", "s3:DeleteBucket", "s3:PutBucketVersioning", "s3:PutLifecycleConfiguration", "s3:PutBucketPublicAccessBlock"]) {
+        for (const action of [
+            "s3:DeleteObjectVersion",
+            "s3:PutBucketPolicy",
+            "s3:DeleteBucket",
+            "s3:PutBucketVersioning",
+            "s3:PutLifecycleConfiguration",
+            "s3:PutBucketPublicAccessBlock",
+        ]) {
             assert.equal(allows(policy, action, BUCKET_ARN), false, action);
             assert.equal(allows(policy, action, `${BUCKET_ARN}/apis/x`), false, action);
         }
@@ -96,10 +114,10 @@ describe("runtimePolicy: what the cluster's runtime identity may do", () => {
 
     it("only reads the model buckets: GetObject on their objects, ListBucket on the buckets", () => {
         const modelGrants = grants(policy).filter((g) => g.resource.startsWith(MODEL_BUCKET_ARN));
-        assert.deepEqual(
-            modelGrants.map((g) => `${g.action} ${g.resource}`).sort(),
-            [`s3:GetObject ${MODEL_BUCKET_ARN}/*`, `s3:ListBucket ${MODEL_BUCKET_ARN}`],
-        );
+        assert.deepEqual(modelGrants.map((g) => `${g.action} ${g.resource}`).sort(), [
+            `s3:GetObject ${MODEL_BUCKET_ARN}/*`,
+            `s3:ListBucket ${MODEL_BUCKET_ARN}`,
+        ]);
         assert.ok(allows(policy, "s3:GetObject", `${MODEL_BUCKET_ARN}/resnet/1/saved_model.pb`));
         for (const action of ["s3:PutObject", "s3:DeleteObject"]) {
             assert.equal(allows(policy, action, `${MODEL_BUCKET_ARN}/resnet/1/saved_model.pb`), false, action);
@@ -116,10 +134,20 @@ describe("runtimePolicy: what the cluster's runtime identity may do", () => {
         const withoutModels = runtimePolicy({ ...SCOPE, modelBucketArns: [] });
         assert.deepEqual(
             withoutModels.Statement.map((s) => s.Sid),
-            ["CallerIdentityAndRegistryLogin", "PullImagesOfThisAccount", "CortexBucket", "CortexBucketObjects", "CortexLogGroup", "Metrics"],
+            [
+                "CallerIdentityAndRegistryLogin",
+                "PullImagesOfThisAccount",
+                "CortexBucket",
+                "CortexBucketObjects",
+                "CortexLogGroup",
+                "Metrics",
+            ],
         );
         const twice = runtimePolicy({ ...SCOPE, modelBucketArns: [MODEL_BUCKET_ARN, MODEL_BUCKET_ARN, "arn:aws:s3:::more-models"] });
-        assert.deepEqual(twice.Statement.find((s) => s.Sid === "ListModelBuckets")?.Resource, [MODEL_BUCKET_ARN, "arn:aws:s3:::more-models"]);
+        assert.deepEqual(twice.Statement.find((s) => s.Sid === "ListModelBuckets")?.Resource, [
+            MODEL_BUCKET_ARN,
+            "arn:aws:s3:::more-models",
+        ]);
     });
 
     it("writes logs only to the Cortex log group's streams", () => {
@@ -162,7 +190,10 @@ const OIDC_ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B
 const OIDC_ARN = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${OIDC_ISSUER}`;
 
 describe("serviceAccountTrustPolicy: who may assume the runtime role", () => {
-    const trust = serviceAccountTrustPolicy({ arn: OIDC_ARN, issuerHost: OIDC_ISSUER }, { namespace: "default", serviceAccount: "operator" });
+    const trust = serviceAccountTrustPolicy(
+        { arn: OIDC_ARN, issuerHost: OIDC_ISSUER },
+        { namespace: "default", serviceAccount: "operator" },
+    );
 
     it("trusts only the cluster's OIDC provider, for the one service account, with the STS audience", () => {
         assert.deepEqual(trust, {
@@ -192,19 +223,33 @@ describe("serviceAccountTrustPolicy: who may assume the runtime role", () => {
     });
 
     it("takes the namespace and service account given, and an issuer given as an https URL", () => {
-        const custom = serviceAccountTrustPolicy({ arn: OIDC_ARN, issuerHost: `https://${OIDC_ISSUER}` }, { namespace: "cortex", serviceAccount: "cortex-operator" });
+        const custom = serviceAccountTrustPolicy(
+            { arn: OIDC_ARN, issuerHost: `https://${OIDC_ISSUER}` },
+            { namespace: "cortex", serviceAccount: "cortex-operator" },
+        );
         assert.deepEqual(custom.Statement[0].Condition, {
-            StringEquals: { [`${OIDC_ISSUER}:sub`]: "system:serviceaccount:cortex:cortex-operator", [`${OIDC_ISSUER}:aud`]: "sts.amazonaws.com" },
+            StringEquals: {
+                [`${OIDC_ISSUER}:sub`]: "system:serviceaccount:cortex:cortex-operator",
+                [`${OIDC_ISSUER}:aud`]: "sts.amazonaws.com",
+            },
         });
     });
 
     it("refuses a provider ARN and issuer that name different providers", () => {
         assert.throws(
-            () => serviceAccountTrustPolicy({ arn: OIDC_ARN, issuerHost: "oidc.eks.us-west-2.amazonaws.com/id/OTHER" }, { namespace: "default", serviceAccount: "operator" }),
+            () =>
+                serviceAccountTrustPolicy(
+                    { arn: OIDC_ARN, issuerHost: "oidc.eks.us-west-2.amazonaws.com/id/OTHER" },
+                    { namespace: "default", serviceAccount: "operator" },
+                ),
             /names "oidc\.eks\.us-west-2\.amazonaws\.com\/id\/EXAMPLE.*" but the issuer is ".*\/id\/OTHER"/,
         );
         assert.throws(
-            () => serviceAccountTrustPolicy({ arn: "arn:aws:iam::123456789012:role/x", issuerHost: OIDC_ISSUER }, { namespace: "default", serviceAccount: "operator" }),
+            () =>
+                serviceAccountTrustPolicy(
+                    { arn: "arn:aws:iam::123456789012:role/x", issuerHost: OIDC_ISSUER },
+                    { namespace: "default", serviceAccount: "operator" },
+                ),
             /is not arn:aws:iam::ACCOUNT:oidc-provider\/ISSUER/,
         );
     });
@@ -225,7 +270,11 @@ function referring(resources: RecordedResource[], userName: string): RecordedRes
 describe("runtimeCredentials iamUser (the default)", () => {
     let built: Built;
     before(async () => {
-        built = await build({ clusterName: "ml-prod", tags: { team: "ml" }, modelBucketArns: [MODEL_BUCKET_ARN, pulumi.output("arn:aws:s3:::late-models")] });
+        built = await build({
+            clusterName: "ml-prod",
+            tags: { team: "ml" },
+            modelBucketArns: [MODEL_BUCKET_ARN, pulumi.output("arn:aws:s3:::late-models")],
+        });
     });
 
     it("scopes the registered policy to this cluster's bucket, log group, model buckets, region and account", () => {
@@ -248,18 +297,26 @@ describe("runtimeCredentials iamUser (the default)", () => {
     it("puts the policy on a group of one user, never on the user", () => {
         const user = built.one(USER, "-runtime");
         const group = built.one(GROUP, "-runtime");
-        assert.deepEqual(built.one(GROUP_POLICY_ATTACHMENT, "-runtime").inputs, { group: group.id, policyArn: built.one(POLICY, "-runtime").state.arn });
+        assert.deepEqual(built.one(GROUP_POLICY_ATTACHMENT, "-runtime").inputs, {
+            group: group.id,
+            policyArn: built.one(POLICY, "-runtime").state.arn,
+        });
         const membership = built.one(GROUP_MEMBERSHIP, "-runtime");
         assert.equal(membership.inputs.group, group.id);
         assert.deepEqual(membership.inputs.users, [user.id]);
-        const onUser = built.resources.filter((r) => USER_PERMISSION_TYPES.includes(r.type) && r.type !== GROUP_MEMBERSHIP && r.inputs.user === user.id);
+        const onUser = built.resources.filter(
+            (r) => USER_PERMISSION_TYPES.includes(r.type) && r.type !== GROUP_MEMBERSHIP && r.inputs.user === user.id,
+        );
         assert.deepEqual(onUser, []);
     });
 
     it("gives the user one access key and no console login", () => {
         const user = built.one(USER, "-runtime");
         assert.deepEqual(
-            built.ofType(ACCESS_KEY).filter((k) => k.inputs.user === user.id).map((k) => k.name),
+            built
+                .ofType(ACCESS_KEY)
+                .filter((k) => k.inputs.user === user.id)
+                .map((k) => k.name),
             [built.one(ACCESS_KEY, "-runtime").name],
         );
         assert.deepEqual(built.ofType(LOGIN_PROFILE), []);
@@ -299,7 +356,10 @@ describe("runtimeCredentials provided", () => {
 
     it("creates no user, key or role, and passes both keys through as Pulumi secrets", async () => {
         const built = await build({ runtimeCredentials: { mode: "provided", accessKeyId, secretAccessKey } });
-        assert.deepEqual([...built.ofType(USER), ...built.ofType(ACCESS_KEY), ...built.ofType(ROLE).filter((r) => r.name.endsWith("-runtime"))], []);
+        assert.deepEqual(
+            [...built.ofType(USER), ...built.ofType(ACCESS_KEY), ...built.ofType(ROLE).filter((r) => r.name.endsWith("-runtime"))],
+            [],
+        );
         assert.equal(await valueOf(built.cluster.runtimeAccessKeyId!), accessKeyId);
         assert.equal(await valueOf(built.cluster.runtimeSecretAccessKey!), secretAccessKey);
         assert.equal(await isSecret(built.cluster.runtimeAccessKeyId!), true);
@@ -317,11 +377,18 @@ describe("runtimeCredentials provided", () => {
 
     it("checks keys that arrive as Outputs when they resolve, naming the argument and never printing the secret", async () => {
         const settings = resolveArgs({
-            runtimeCredentials: { mode: "provided", accessKeyId: pulumi.output(accessKeyId), secretAccessKey: pulumi.secret("not-a-secret-key-but-a-password") },
+            runtimeCredentials: {
+                mode: "provided",
+                accessKeyId: pulumi.output(accessKeyId),
+                secretAccessKey: pulumi.secret("not-a-secret-key-but-a-password"),
+            },
         });
         const { identity } = await buildParts("provided-bad", settings);
         await assert.rejects(settled(identity.runtimeSecretAccessKey!), (error: Error) => {
-            assert.match(error.message, /runtimeCredentials\.secretAccessKey: got \(a secret, not shown\); allowed: an AWS secret access key/);
+            assert.match(
+                error.message,
+                /runtimeCredentials\.secretAccessKey: got \(a secret, not shown\); allowed: an AWS secret access key/,
+            );
             assert.ok(!error.message.includes("not-a-secret-key-but-a-password"));
             return true;
         });
@@ -337,7 +404,11 @@ class TestParent extends pulumi.ComponentResource {
 }
 
 /** Builds storage and identity under a test parent; returns the identity and what was registered. */
-async function buildParts(name: string, settings: ReturnType<typeof resolveArgs>, oidcProvider?: OidcProvider): Promise<{ identity: Identity; resources: RecordedResource[] }> {
+async function buildParts(
+    name: string,
+    settings: ReturnType<typeof resolveArgs>,
+    oidcProvider?: OidcProvider,
+): Promise<{ identity: Identity; resources: RecordedResource[] }> {
     const parent = new TestParent(name);
     const storage = createStorage(name, settings, {}, parent);
     const identity = createIdentity(name, settings, { storage, oidcProvider }, { [CLUSTER_NAME_TAG]: settings.clusterName }, parent);
@@ -373,13 +444,18 @@ describe("runtimeCredentials serviceAccountRole", () => {
     it("creates no user and no long-lived keys", async () => {
         const settings = resolveArgs({ runtimeCredentials: { mode: "serviceAccountRole" } });
         const { identity, resources } = await buildParts("sa-nokeys", settings, cluster);
-        assert.deepEqual(resources.filter((r) => [USER, ACCESS_KEY, GROUP].includes(r.type)), []);
+        assert.deepEqual(
+            resources.filter((r) => [USER, ACCESS_KEY, GROUP].includes(r.type)),
+            [],
+        );
         assert.equal(identity.runtimeAccessKeyId, undefined);
         assert.equal(identity.runtimeSecretAccessKey, undefined);
     });
 
     it("trusts the namespace and service account given", async () => {
-        const settings = resolveArgs({ runtimeCredentials: { mode: "serviceAccountRole", namespace: "cortex", serviceAccount: "cortex-operator" } });
+        const settings = resolveArgs({
+            runtimeCredentials: { mode: "serviceAccountRole", namespace: "cortex", serviceAccount: "cortex-operator" },
+        });
         const { resources } = await buildParts("sa-custom", settings, cluster);
         const trust = JSON.parse(resources.find((r) => r.type === ROLE)!.inputs.assumeRolePolicy as string) as PolicyDocument;
         assert.equal(trust.Statement[0].Condition?.StringEquals[`${OIDC_ISSUER}:sub`], "system:serviceaccount:cortex:cortex-operator");
@@ -404,7 +480,10 @@ describe("cliUser", () => {
 
     it("is a user with one access key and no permissions at all: no policy, attachment or group", () => {
         const cli = built.one(USER, "-cli");
-        assert.deepEqual(referring(built.resources, cli.id).map((r) => r.type), [ACCESS_KEY]);
+        assert.deepEqual(
+            referring(built.resources, cli.id).map((r) => r.type),
+            [ACCESS_KEY],
+        );
         for (const type of USER_PERMISSION_TYPES) {
             assert.deepEqual(referring(built.ofType(type), cli.id), [], type);
         }

@@ -47,7 +47,9 @@ function listenersOf(b: Built, role: "api" | "operator") {
         .ofType(LISTENER)
         .filter((listener) => listener.inputs.loadBalancerArn === lb.state.arn)
         .map((listener) => {
-            const targetGroup = b.ofType(TARGET_GROUP).find((tg) => tg.state.arn === (listener.inputs.defaultActions as { targetGroupArn: string }[])[0].targetGroupArn)!;
+            const targetGroup = b
+                .ofType(TARGET_GROUP)
+                .find((tg) => tg.state.arn === (listener.inputs.defaultActions as { targetGroupArn: string }[])[0].targetGroupArn)!;
             return {
                 port: listener.inputs.port,
                 protocol: listener.inputs.protocol,
@@ -86,7 +88,10 @@ describe("load balancers", () => {
                     it("gives each load balancer its own scheme, in the subnets of that scheme whatever the nodes' visibility", async () => {
                         const publicSubnets = await valueOf(b.cluster.publicSubnetIds);
                         const privateSubnets = await valueOf(b.cluster.privateSubnetIds);
-                        for (const [role, scheme] of [["api", apiLoadBalancerScheme], ["operator", operatorLoadBalancerScheme]] as const) {
+                        for (const [role, scheme] of [
+                            ["api", apiLoadBalancerScheme],
+                            ["operator", operatorLoadBalancerScheme],
+                        ] as const) {
                             const lb = loadBalancer(b, role);
                             assert.equal(lb.inputs.loadBalancerType, "network");
                             assert.equal(lb.inputs.internal, scheme === "internal", role);
@@ -115,12 +120,22 @@ describe("load balancers", () => {
                             { port: 30443, from: securityGroup(b, "api").id },
                             { port: 31443, from: securityGroup(b, "operator").id },
                         ]);
-                        const egress = b.ofType(EGRESS).map((rule) => [rule.inputs.securityGroupId, rule.inputs.fromPort, rule.inputs.toPort, rule.inputs.referencedSecurityGroupId]);
-                        assert.deepEqual(egress.sort(), [
-                            [securityGroup(b, "api").id, 30080, 30080, nodeSecurityGroup],
-                            [securityGroup(b, "api").id, 30443, 30443, nodeSecurityGroup],
-                            [securityGroup(b, "operator").id, 31443, 31443, nodeSecurityGroup],
-                        ].sort());
+                        const egress = b
+                            .ofType(EGRESS)
+                            .map((rule) => [
+                                rule.inputs.securityGroupId,
+                                rule.inputs.fromPort,
+                                rule.inputs.toPort,
+                                rule.inputs.referencedSecurityGroupId,
+                            ]);
+                        assert.deepEqual(
+                            egress.sort(),
+                            [
+                                [securityGroup(b, "api").id, 30080, 30080, nodeSecurityGroup],
+                                [securityGroup(b, "api").id, 30443, 30443, nodeSecurityGroup],
+                                [securityGroup(b, "operator").id, 31443, 31443, nodeSecurityGroup],
+                            ].sort(),
+                        );
                     });
 
                     it("listens on TCP 80 and 443 (pass-through) for the API and TCP 443 for the operator", () => {
@@ -128,7 +143,9 @@ describe("load balancers", () => {
                             { port: 80, protocol: "TCP", certificateArn: undefined, sslPolicy: undefined, nodePort: 30080 },
                             { port: 443, protocol: "TCP", certificateArn: undefined, sslPolicy: undefined, nodePort: 30443 },
                         ]);
-                        assert.deepEqual(listenersOf(b, "operator"), [{ port: 443, protocol: "TCP", certificateArn: undefined, sslPolicy: undefined, nodePort: 31443 }]);
+                        assert.deepEqual(listenersOf(b, "operator"), [
+                            { port: 443, protocol: "TCP", certificateArn: undefined, sslPolicy: undefined, nodePort: 31443 },
+                        ]);
                     });
 
                     it("targets TCP NodePorts on the worker groups' instances for the API and the operator group's for the operator, with health checks", () => {
@@ -136,7 +153,11 @@ describe("load balancers", () => {
                         assert.equal(targetGroups.length, 3);
                         for (const targetGroup of targetGroups) {
                             assert.deepEqual(
-                                [targetGroup.inputs.protocol, targetGroup.inputs.targetType, (targetGroup.inputs.healthCheck as { protocol: string }).protocol],
+                                [
+                                    targetGroup.inputs.protocol,
+                                    targetGroup.inputs.targetType,
+                                    (targetGroup.inputs.healthCheck as { protocol: string }).protocol,
+                                ],
                                 ["TCP", "instance", "TCP"],
                             );
                         }
@@ -149,8 +170,11 @@ describe("load balancers", () => {
                                 .sort();
                         };
                         const asgOf = (group: string) =>
-                            ((b.one("eks:index:ManagedNodeGroup", `-ng-${group}`).state.nodeGroup as { resources: { autoscalingGroups: { name: string }[] }[] }).resources[0]
-                                .autoscalingGroups[0].name);
+                            (
+                                b.one("eks:index:ManagedNodeGroup", `-ng-${group}`).state.nodeGroup as {
+                                    resources: { autoscalingGroups: { name: string }[] }[];
+                                }
+                            ).resources[0].autoscalingGroups[0].name;
                         assert.deepEqual(attachedAsgs(30080), [asgOf("cpu"), asgOf("gpu")].sort());
                         assert.deepEqual(attachedAsgs(30443), [asgOf("cpu"), asgOf("gpu")].sort());
                         assert.deepEqual(attachedAsgs(31443), [asgOf("operator")]);
@@ -178,7 +202,10 @@ describe("load balancers", () => {
     }
 
     it("admits a /32 allow-list entry as given, and nothing open", async () => {
-        const b = await build({ apiLoadBalancerCidrAllowList: ["203.0.113.7/32", "198.51.100.0/24"], operatorLoadBalancerCidrAllowList: ["203.0.113.7/32"] });
+        const b = await build({
+            apiLoadBalancerCidrAllowList: ["203.0.113.7/32", "198.51.100.0/24"],
+            operatorLoadBalancerCidrAllowList: ["203.0.113.7/32"],
+        });
         assert.deepEqual(ingressOf(b, securityGroup(b, "operator").id), [{ port: 443, cidr: "203.0.113.7/32" }]);
         assert.deepEqual(ingressOf(b, securityGroup(b, "api").id), [
             { port: 80, cidr: "198.51.100.0/24" },
@@ -218,14 +245,26 @@ describe("load balancers", () => {
             { port: 443, protocol: "TLS", certificateArn: certificate, sslPolicy: TLS_POLICY, nodePort: 30080 },
         ]);
         assert.equal(b.ofType(TARGET_GROUP).length, 2, "one API target group serves both listeners");
-        assert.deepEqual(ingressOf(b, b.one(SG, "-nodes").id).map((rule) => rule.port), [30080, 31443]);
+        assert.deepEqual(
+            ingressOf(b, b.one(SG, "-nodes").id).map((rule) => rule.port),
+            [30080, 31443],
+        );
         assert.match(await valueOf(b.cluster.apiEndpoint), /^https:\/\//);
     });
 
     it("sends traffic to the NodePorts given", async () => {
         const b = await build({ loadBalancerNodePorts: { apiHttp: 32080, operatorHttps: 32443 } });
-        assert.deepEqual(listenersOf(b, "api").map((l) => l.nodePort), [32080, 30443]);
-        assert.deepEqual(listenersOf(b, "operator").map((l) => l.nodePort), [32443]);
-        assert.deepEqual(ingressOf(b, b.one(SG, "-nodes").id).map((rule) => rule.port), [30443, 32080, 32443]);
+        assert.deepEqual(
+            listenersOf(b, "api").map((l) => l.nodePort),
+            [32080, 30443],
+        );
+        assert.deepEqual(
+            listenersOf(b, "operator").map((l) => l.nodePort),
+            [32443],
+        );
+        assert.deepEqual(
+            ingressOf(b, b.one(SG, "-nodes").id).map((rule) => rule.port),
+            [30443, 32080, 32443],
+        );
     });
 });

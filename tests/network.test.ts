@@ -22,14 +22,16 @@ interface MockSubnet {
     tags: Record<string, string>;
 }
 
-const vpcInputs = (b: Built) => b.one(VPC).inputs as {
-    cidrBlock: string;
-    availabilityZoneNames: string[];
-    natGateways: { strategy: string };
-    subnetSpecs: { type: string; tags: Record<string, string> }[];
-    tags: Record<string, string>;
-};
-const vpcState = (b: Built) => b.one(VPC).state as { vpcId: string; subnets: MockSubnet[]; natGateways: unknown[]; routeTables: { id: string }[] };
+const vpcInputs = (b: Built) =>
+    b.one(VPC).inputs as {
+        cidrBlock: string;
+        availabilityZoneNames: string[];
+        natGateways: { strategy: string };
+        subnetSpecs: { type: string; tags: Record<string, string> }[];
+        tags: Record<string, string>;
+    };
+const vpcState = (b: Built) =>
+    b.one(VPC).state as { vpcId: string; subnets: MockSubnet[]; natGateways: unknown[]; routeTables: { id: string }[] };
 const json = (text: unknown) => JSON.parse(text as string);
 /** The resources of a type the network part declares, by their name's suffix (other parts have their own). */
 const named = (b: Built, type: string, suffix: string) => b.ofType(type).filter((r) => r.name.endsWith(suffix));
@@ -53,12 +55,23 @@ const EXISTING = {
 
 describe("network: availability zones", () => {
     it("defaults to the first 3 zones of a region", () => {
-        assert.deepEqual(defaultAvailabilityZones("us-west-2", ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"]), ["us-west-2a", "us-west-2b", "us-west-2c"]);
-        assert.deepEqual(defaultAvailabilityZones("eu-west-1", ["eu-west-1c", "eu-west-1a", "eu-west-1b"]), ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+        assert.deepEqual(defaultAvailabilityZones("us-west-2", ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"]), [
+            "us-west-2a",
+            "us-west-2b",
+            "us-west-2c",
+        ]);
+        assert.deepEqual(defaultAvailabilityZones("eu-west-1", ["eu-west-1c", "eu-west-1a", "eu-west-1b"]), [
+            "eu-west-1a",
+            "eu-west-1b",
+            "eu-west-1c",
+        ]);
     });
 
     it("defaults to 2 zones in us-east-1, never us-east-1e", () => {
-        assert.deepEqual(defaultAvailabilityZones("us-east-1", ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"]), ["us-east-1a", "us-east-1b"]);
+        assert.deepEqual(
+            defaultAvailabilityZones("us-east-1", ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"]),
+            ["us-east-1a", "us-east-1b"],
+        );
         assert.deepEqual(defaultAvailabilityZones("us-east-1", ["us-east-1e", "us-east-1f", "us-east-1d"]), ["us-east-1d", "us-east-1f"]);
     });
 
@@ -144,8 +157,14 @@ describe("network: subnets", () => {
         const b = await build({});
         const state = vpcState(b);
         assert.equal(await valueOf(b.cluster.vpcId), state.vpcId);
-        assert.deepEqual(await valueOf(b.cluster.publicSubnetIds), state.subnets.filter((s) => s.type === "Public").map((s) => s.id));
-        assert.deepEqual(await valueOf(b.cluster.privateSubnetIds), state.subnets.filter((s) => s.type === "Private").map((s) => s.id));
+        assert.deepEqual(
+            await valueOf(b.cluster.publicSubnetIds),
+            state.subnets.filter((s) => s.type === "Public").map((s) => s.id),
+        );
+        assert.deepEqual(
+            await valueOf(b.cluster.privateSubnetIds),
+            state.subnets.filter((s) => s.type === "Private").map((s) => s.id),
+        );
         assert.equal((await valueOf(b.cluster.privateSubnetIds)).length, 3);
     });
 });
@@ -185,7 +204,9 @@ describe("network: VPC endpoints", () => {
             interfaces.map((e) => e.inputs.serviceName),
             INTERFACE_ENDPOINT_SERVICES.map((service) => `com.amazonaws.us-west-2.${service}`),
         );
-        const privateSubnets = vpcState(b).subnets.filter((s) => s.type === "Private").map((s) => s.id);
+        const privateSubnets = vpcState(b)
+            .subnets.filter((s) => s.type === "Private")
+            .map((s) => s.id);
         const securityGroup = b.one(SECURITY_GROUP, "-endpoints");
         for (const endpoint of interfaces) {
             assert.deepEqual(endpoint.inputs.subnetIds, privateSubnets);
@@ -200,15 +221,26 @@ describe("network: VPC endpoints", () => {
         const securityGroup = b.one(SECURITY_GROUP, "-endpoints");
         assert.equal(securityGroup.inputs.vpcId, vpcState(b).vpcId);
         assert.deepEqual(
-            (securityGroup.inputs.ingress as Record<string, unknown>[]).map(({ protocol, fromPort, toPort, cidrBlocks, ipv6CidrBlocks, securityGroups }) => ({
-                protocol,
-                fromPort,
-                toPort,
-                cidrBlocks,
-                ipv6CidrBlocks,
-                securityGroups,
-            })),
-            [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.20.0.0/16"], ipv6CidrBlocks: undefined, securityGroups: undefined }],
+            (securityGroup.inputs.ingress as Record<string, unknown>[]).map(
+                ({ protocol, fromPort, toPort, cidrBlocks, ipv6CidrBlocks, securityGroups }) => ({
+                    protocol,
+                    fromPort,
+                    toPort,
+                    cidrBlocks,
+                    ipv6CidrBlocks,
+                    securityGroups,
+                }),
+            ),
+            [
+                {
+                    protocol: "tcp",
+                    fromPort: 443,
+                    toPort: 443,
+                    cidrBlocks: ["10.20.0.0/16"],
+                    ipv6CidrBlocks: undefined,
+                    securityGroups: undefined,
+                },
+            ],
         );
     });
 });
@@ -289,7 +321,11 @@ describe("network: an existing VPC", () => {
     });
 
     it("takes ids that arrive as Outputs, and checks them when they resolve, naming the argument", async () => {
-        const fromAnotherStack = { ...EXISTING, vpcId: pulumi.output(EXISTING.vpcId), privateSubnetIds: EXISTING.privateSubnetIds.map((id) => pulumi.output(id)) };
+        const fromAnotherStack = {
+            ...EXISTING,
+            vpcId: pulumi.output(EXISTING.vpcId),
+            privateSubnetIds: EXISTING.privateSubnetIds.map((id) => pulumi.output(id)),
+        };
         const b = await build({ existingVpc: fromAnotherStack });
         assert.equal(await valueOf(b.cluster.vpcId), EXISTING.vpcId);
         assert.deepEqual(await valueOf(b.cluster.privateSubnetIds), EXISTING.privateSubnetIds);
@@ -297,7 +333,12 @@ describe("network: an existing VPC", () => {
             assert.deepEqual(group.inputs.subnetIds, EXISTING.privateSubnetIds);
         }
 
-        const typo = await build({ existingVpc: { ...EXISTING, privateSubnetIds: [pulumi.output("subnet-0a1b2c3d4e5f60003"), pulumi.output("sg-0a1b2c3d4e5f60004")] } });
+        const typo = await build({
+            existingVpc: {
+                ...EXISTING,
+                privateSubnetIds: [pulumi.output("subnet-0a1b2c3d4e5f60003"), pulumi.output("sg-0a1b2c3d4e5f60004")],
+            },
+        });
         await assert.rejects(
             (typo.cluster.privateSubnetIds as unknown as { promise(): Promise<string[]> }).promise(),
             /existingVpc\.privateSubnetIds\[1\]: got "sg-0a1b2c3d4e5f60004"; allowed: a subnet id, subnet-…/,
@@ -309,7 +350,10 @@ describe("network: an existing VPC", () => {
         const b = await build({ existingVpc: EXISTING });
         assert.equal(b.one(FLOW_LOG).inputs.vpcId, EXISTING.vpcId);
         const s3 = b.one(ENDPOINT);
-        assert.deepEqual([s3.inputs.vpcEndpointType, s3.inputs.vpcId, s3.inputs.routeTableIds], ["Gateway", EXISTING.vpcId, mockCloud.existingRouteTableIds]);
+        assert.deepEqual(
+            [s3.inputs.vpcEndpointType, s3.inputs.vpcId, s3.inputs.routeTableIds],
+            ["Gateway", EXISTING.vpcId, mockCloud.existingRouteTableIds],
+        );
         assert.deepEqual((await build({ existingVpc: EXISTING, vpcEndpoints: "none" })).ofType(ENDPOINT), []);
     });
 
@@ -347,7 +391,11 @@ describe("network: tags and parents", () => {
 
     for (const runtimeCredentials of identities) {
         it(`tags every taggable child resource with the cluster name and the user's tags (${runtimeCredentials!.mode}, every part on)`, async () => {
-            const b = await build({ ...everything(runtimeCredentials), clusterName: "cortex-tags", tags: { team: "ml", "cost-center": "42" } });
+            const b = await build({
+                ...everything(runtimeCredentials),
+                clusterName: "cortex-tags",
+                tags: { team: "ml", "cost-center": "42" },
+            });
             const children = b.resources.filter((r) => r.name !== b.name && isTaggable(r.type));
             assert.ok(children.length >= 40, `only ${children.length} children`);
             for (const child of children) {

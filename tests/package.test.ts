@@ -89,7 +89,11 @@ describe("npm package", function () {
         }
         assert.match(readFileSync(join(packDir, "PulumiPolicy.yaml"), "utf8"), /^runtime: nodejs\ndescription: /);
         assert.equal(JSON.parse(readFileSync(join(packDir, "package.json"), "utf8")).version, packageJson.version);
-        assert.equal(JSON.parse(readFileSync(join(root, "policy", "package.json"), "utf8")).version, packageJson.version, "the repository's pack says the same version");
+        assert.equal(
+            JSON.parse(readFileSync(join(root, "policy", "package.json"), "utf8")).version,
+            packageJson.version,
+            "the repository's pack says the same version",
+        );
         // The engine starts the pack in its folder and waits for the port it serves on.
         const pack = spawn(process.execPath, ["index.js"], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
         try {
@@ -109,7 +113,12 @@ describe("npm package", function () {
     });
 
     it("peers with the Pulumi SDKs (one copy per program) and pins them for its own tests", () => {
-        assert.deepEqual(Object.keys(packageJson.peerDependencies).filter((peer) => !packageJson.peerDependenciesMeta?.[peer]?.optional).sort(), PEERS);
+        assert.deepEqual(
+            Object.keys(packageJson.peerDependencies)
+                .filter((peer) => !packageJson.peerDependenciesMeta?.[peer]?.optional)
+                .sort(),
+            PEERS,
+        );
         // The policy pack's SDK is needed only by those who run the pack.
         assert.deepEqual(packageJson.peerDependenciesMeta, { "@pulumi/policy": { optional: true } });
         assert.match(packageJson.devDependencies["@pulumi/policy"], /^\d+\.\d+\.\d+$/);
@@ -135,7 +144,11 @@ describe("npm package", function () {
             ],
             scratch,
         );
-        assert.deepEqual(JSON.parse(report), { type: "function", component: true, token: "cortex-secure-cluster:index:CortexSecureCluster" });
+        assert.deepEqual(JSON.parse(report), {
+            type: "function",
+            component: true,
+            token: "cortex-secure-cluster:index:CortexSecureCluster",
+        });
     });
 
     it("registers nothing when the compiled entry is imported into a running program", async () => {
@@ -170,7 +183,15 @@ console.log(typeof CortexSecureCluster, typeof declare);
         writeFileSync(
             join(consumer, "tsconfig.json"),
             JSON.stringify({
-                compilerOptions: { strict: true, target: "ES2022", module: "node16", moduleResolution: "node16", outDir: "dist", skipLibCheck: true, types: [] },
+                compilerOptions: {
+                    strict: true,
+                    target: "ES2022",
+                    module: "node16",
+                    moduleResolution: "node16",
+                    outDir: "dist",
+                    skipLibCheck: true,
+                    types: [],
+                },
                 files: ["index.ts"],
             }),
         );
@@ -180,13 +201,27 @@ console.log(typeof CortexSecureCluster, typeof declare);
 
     it("fails a consumer's type check on an argument that does not exist", () => {
         const consumer = join(scratch, "consumer");
-        writeFileSync(join(consumer, "bad.ts"), `import { CortexSecureClusterArgs } from "cortex-secure-cluster";\nexport const args: CortexSecureClusterArgs = { subnet_visibility: "public" };\n`);
+        writeFileSync(
+            join(consumer, "bad.ts"),
+            `import { CortexSecureClusterArgs } from "cortex-secure-cluster";\nexport const args: CortexSecureClusterArgs = { subnet_visibility: "public" };\n`,
+        );
         writeFileSync(
             join(consumer, "tsconfig.bad.json"),
-            JSON.stringify({ compilerOptions: { strict: true, module: "node16", moduleResolution: "node16", noEmit: true, skipLibCheck: true, types: [] }, files: ["bad.ts"] }),
+            JSON.stringify({
+                compilerOptions: {
+                    strict: true,
+                    module: "node16",
+                    moduleResolution: "node16",
+                    noEmit: true,
+                    skipLibCheck: true,
+                    types: [],
+                },
+                files: ["bad.ts"],
+            }),
         );
         assert.throws(
-            () => run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(consumer, "tsconfig.bad.json")], consumer),
+            () =>
+                run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(consumer, "tsconfig.bad.json")], consumer),
             (error: { stdout?: string }) => /subnet_visibility/.test(error.stdout ?? ""),
         );
     });

@@ -8,7 +8,11 @@ const PEERING = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection";
 const ROUTE = "aws:ec2/route:Route";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 
-const peerA = { vpcId: "vpc-0aaaaaaaaaaaaaaa1", cidrBlock: "172.16.0.0/16", routeTableIds: ["rtb-0aaaaaaaaaaaaaa01", "rtb-0aaaaaaaaaaaaaa02"] };
+const peerA = {
+    vpcId: "vpc-0aaaaaaaaaaaaaaa1",
+    cidrBlock: "172.16.0.0/16",
+    routeTableIds: ["rtb-0aaaaaaaaaaaaaa01", "rtb-0aaaaaaaaaaaaaa02"],
+};
 const peerB = { vpcId: "vpc-0bbbbbbbbbbbbbbb1", cidrBlock: "172.17.0.0/16", routeTableIds: ["rtb-0bbbbbbbbbbbbbb01"] };
 
 describe("VPC peering", () => {
@@ -38,7 +42,14 @@ describe("VPC peering", () => {
         const b = await build({ vpcCidr: "10.0.0.0/16", vpcPeering: [peerA], operatorLoadBalancerScheme: "internal" });
         const sourcesOf = (role: string) => {
             const securityGroupId = b.one("aws:ec2/securityGroup:SecurityGroup", `-${role}-lb`).id;
-            return [...new Set(b.ofType(INGRESS).filter((rule) => rule.inputs.securityGroupId === securityGroupId).map((rule) => rule.inputs.cidrIpv4))].sort();
+            return [
+                ...new Set(
+                    b
+                        .ofType(INGRESS)
+                        .filter((rule) => rule.inputs.securityGroupId === securityGroupId)
+                        .map((rule) => rule.inputs.cidrIpv4),
+                ),
+            ].sort();
         };
         assert.deepEqual(sourcesOf("operator"), ["10.0.0.0/16", "172.16.0.0/16"]);
         assert.deepEqual(sourcesOf("api"), ["0.0.0.0/0"]);
@@ -72,7 +83,10 @@ describe("VPC peering", () => {
         });
         const crossAccount = b.one(PEERING, "-peer-0");
         const crossRegion = b.one(PEERING, "-peer-1");
-        assert.deepEqual([crossAccount.inputs.autoAccept, crossAccount.inputs.peerOwnerId, crossAccount.state.acceptStatus], [false, "210987654321", "pending-acceptance"]);
+        assert.deepEqual(
+            [crossAccount.inputs.autoAccept, crossAccount.inputs.peerOwnerId, crossAccount.state.acceptStatus],
+            [false, "210987654321", "pending-acceptance"],
+        );
         assert.deepEqual([crossRegion.inputs.autoAccept, crossRegion.inputs.peerRegion], [false, "eu-west-1"]);
         const routes = b.ofType(ROUTE);
         assert.equal(routes.filter((route) => route.inputs.destinationCidrBlock === "192.168.0.0/16").length, 0, "no route back");
@@ -85,7 +99,10 @@ describe("VPC peering", () => {
         const toPeer = b.ofType(ROUTE).filter((route) => route.inputs.destinationCidrBlock === peerB.cidrBlock);
         assert.deepEqual(toPeer.map((route) => route.inputs.routeTableId).sort(), [...mockCloud.existingRouteTableIds].sort());
         const back = b.ofType(ROUTE).filter((route) => route.inputs.destinationCidrBlock === EXISTING_VPC.cidrBlock);
-        assert.deepEqual(back.map((route) => route.inputs.routeTableId), peerB.routeTableIds);
+        assert.deepEqual(
+            back.map((route) => route.inputs.routeTableId),
+            peerB.routeTableIds,
+        );
     });
 
     it("creates nothing for no peers", async () => {
@@ -97,11 +114,24 @@ describe("VPC peering", () => {
     it("rejects overlapping CIDRs before anything is registered", async () => {
         const before = mockCloud.resources.length;
         await assert.rejects(
-            build({ vpcCidr: "10.0.0.0/16", vpcPeering: [peerA, { ...peerB, cidrBlock: "172.16.128.0/17" }, { ...peerB, vpcId: "vpc-0eeeeeeeeeeeeeee1", cidrBlock: "10.0.5.0/24" }] }),
+            build({
+                vpcCidr: "10.0.0.0/16",
+                vpcPeering: [
+                    peerA,
+                    { ...peerB, cidrBlock: "172.16.128.0/17" },
+                    { ...peerB, vpcId: "vpc-0eeeeeeeeeeeeeee1", cidrBlock: "10.0.5.0/24" },
+                ],
+            }),
             (error: Error) => {
                 assert.ok(error instanceof CortexSecureClusterArgsError);
-                assert.match(error.message, /vpcPeering\[1\]\.cidrBlock: got "172\.16\.128\.0\/17"; allowed: a CIDR that does not overlap another peer \(vpcPeering\[0\]: 172\.16\.0\.0\/16\)/);
-                assert.match(error.message, /vpcPeering\[2\]\.cidrBlock: got "10\.0\.5\.0\/24"; allowed: a CIDR that does not overlap the cluster VPC \(10\.0\.0\.0\/16\)/);
+                assert.match(
+                    error.message,
+                    /vpcPeering\[1\]\.cidrBlock: got "172\.16\.128\.0\/17"; allowed: a CIDR that does not overlap another peer \(vpcPeering\[0\]: 172\.16\.0\.0\/16\)/,
+                );
+                assert.match(
+                    error.message,
+                    /vpcPeering\[2\]\.cidrBlock: got "10\.0\.5\.0\/24"; allowed: a CIDR that does not overlap the cluster VPC \(10\.0\.0\.0\/16\)/,
+                );
                 return true;
             },
         );

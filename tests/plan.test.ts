@@ -37,19 +37,44 @@ describe("npm run plan (the offline plan)", function () {
         const reach = section(stdout, "Who can reach what");
         assert.match(reach[0], /^API load balancer: internet-facing, in the public subnets \(subnet-/);
         assert.ok(reach.includes("  admits 0.0.0.0/0 on 80, 443"), reach.join("\n"));
-        assert.ok(reach.includes("Operator load balancer: internet-facing, in the public subnets (" + reach.find((l) => l.startsWith("Operator"))!.split("(")[1]));
+        assert.ok(
+            reach.includes(
+                "Operator load balancer: internet-facing, in the public subnets (" +
+                    reach.find((l) => l.startsWith("Operator"))!.split("(")[1],
+            ),
+        );
         assert.ok(reach.includes("  admits 0.0.0.0/0 on 443"));
-        assert.ok(reach.some((line) => /^Nodes: cortex-dev-ng-operator, cortex-dev-ng-worker in the public subnets/.test(line)), reach.join("\n"));
+        assert.ok(
+            reach.some((line) => /^Nodes: cortex-dev-ng-operator, cortex-dev-ng-worker in the public subnets/.test(line)),
+            reach.join("\n"),
+        );
         assert.deepEqual(section(stdout, "Policy pack findings"), ["No findings: all 15 rules of the policy pack pass."]);
-        assert.match(section(stdout, "Resources it would create (" + stdout.match(/Resources it would create \((\d+)\)/)![1] + ")").join("\n"), /LaunchTemplate +cortex-dev-ng-worker: IMDS tokens required, hop limit 1, root 50 GiB gp3 encrypted true/);
+        assert.match(
+            section(stdout, "Resources it would create (" + stdout.match(/Resources it would create \((\d+)\)/)![1] + ")").join("\n"),
+            /LaunchTemplate +cortex-dev-ng-worker: IMDS tokens required, hop limit 1, root 50 GiB gp3 encrypted true/,
+        );
 
         // The stack program's own outputs (index.ts ran), secrets shown only as such.
         const outputs = section(stdout, "Stack outputs (placeholders where AWS computes them)");
         const names = outputs.map((line) => line.trim().split(":")[0]).sort();
         assert.deepEqual(names, [
-            "apiEndpoint", "apiLoadBalancerDnsName", "bucketName", "cliConfigureCommand", "cliEnvironment", "clusterName", "kubeconfig", "logGroupName",
-            "oidcProviderArn", "operatorEndpoint", "operatorLoadBalancerDnsName", "privateSubnetIds", "publicSubnetIds", "runtimeAccessKeyId",
-            "runtimeSecretAccessKey", "vpcId", "vpcPeeringConnectionIds",
+            "apiEndpoint",
+            "apiLoadBalancerDnsName",
+            "bucketName",
+            "cliConfigureCommand",
+            "cliEnvironment",
+            "clusterName",
+            "kubeconfig",
+            "logGroupName",
+            "oidcProviderArn",
+            "operatorEndpoint",
+            "operatorLoadBalancerDnsName",
+            "privateSubnetIds",
+            "publicSubnetIds",
+            "runtimeAccessKeyId",
+            "runtimeSecretAccessKey",
+            "vpcId",
+            "vpcPeeringConnectionIds",
         ]);
         assert.ok(outputs.includes("  kubeconfig: [secret]") && outputs.includes("  runtimeSecretAccessKey: [secret]"), outputs.join("\n"));
         assert.ok(outputs.includes('  clusterName: "cortex-dev"'));
@@ -58,7 +83,10 @@ describe("npm run plan (the offline plan)", function () {
         assert.match(mermaid, /^flowchart LR\n/);
         assert.match(mermaid, /internet -- "0\.0\.0\.0\/0 :80,443" --> apiLb/);
         assert.match(mermaid, /internet -- "0\.0\.0\.0\/0 :443" --> operatorLb/);
-        assert.match(mermaid, /subgraph public\["public subnets"\]\n {6}apiLb\["api NLB \(internet-facing\)"\]\n {6}operatorLb\["operator NLB \(internet-facing\)"\]\n {6}nodes\[/);
+        assert.match(
+            mermaid,
+            /subgraph public\["public subnets"\]\n {6}apiLb\["api NLB \(internet-facing\)"\]\n {6}operatorLb\["operator NLB \(internet-facing\)"\]\n {6}nodes\[/,
+        );
     });
 
     it("shows the prod stack's locked-down posture: private nodes, an allow-listed API, an internal operator for the VPC and its peer", () => {
@@ -73,17 +101,39 @@ describe("npm run plan (the offline plan)", function () {
         const operatorLine = reach.findIndex((line) => line.startsWith("Operator load balancer"));
         assert.match(reach[operatorLine], /^Operator load balancer: internal, in the private subnets/);
         assert.deepEqual(reach.slice(operatorLine + 1, operatorLine + 3), ["  admits 10.20.0.0/16 on 443", "  admits 10.30.0.0/16 on 443"]);
-        assert.ok(reach.some((line) => /^Nodes: .* in the private subnets .*; no node gets a public IP$/.test(line)), reach.join("\n"));
+        assert.ok(
+            reach.some((line) => /^Nodes: .* in the private subnets .*; no node gets a public IP$/.test(line)),
+            reach.join("\n"),
+        );
         assert.ok(reach.includes("Kubernetes API endpoint: private access on; public access on from 203.0.113.0/24"));
-        assert.ok(reach.some((line) => /^Peer 10\.30\.0\.0\/16 \(vpc-0a1b2c3d4e5f67890\): accepted here; routes in 6 cluster route tables, 2 routes back$/.test(line)), reach.join("\n"));
+        assert.ok(
+            reach.some((line) =>
+                /^Peer 10\.30\.0\.0\/16 \(vpc-0a1b2c3d4e5f67890\): accepted here; routes in 6 cluster route tables, 2 routes back$/.test(
+                    line,
+                ),
+            ),
+            reach.join("\n"),
+        );
         const identities = section(stdout, "Identities and what they may do");
-        assert.match(identities[0], /^Runtime identity \(runtimeCredentials serviceAccountRole\): a role only the service account default\/operator may assume/);
-        assert.ok(identities.some((line) => /Allow s3:GetObject on arn:aws:s3:::example-prod-models\/\*/.test(line)), identities.join("\n"));
+        assert.match(
+            identities[0],
+            /^Runtime identity \(runtimeCredentials serviceAccountRole\): a role only the service account default\/operator may assume/,
+        );
+        assert.ok(
+            identities.some((line) => /Allow s3:GetObject on arn:aws:s3:::example-prod-models\/\*/.test(line)),
+            identities.join("\n"),
+        );
         assert.deepEqual(section(stdout, "Policy pack findings"), ["No findings: all 15 rules of the policy pack pass."]);
         const outputs = section(stdout, "Stack outputs (placeholders where AWS computes them)");
-        assert.ok(outputs.some((line) => /^ {2}runtimeRoleArn: "arn:aws:iam::123456789012:role\//.test(line)), outputs.join("\n"));
-        assert.ok(!outputs.some((line) => line.includes("runtimeAccessKeyId") || line.includes("runtimeSecretAccessKey")), "no long-lived keys");
-        assert.ok(outputs.some((line) => line.startsWith("  vpcPeeringConnectionIds: [\"pcx-")));
+        assert.ok(
+            outputs.some((line) => /^ {2}runtimeRoleArn: "arn:aws:iam::123456789012:role\//.test(line)),
+            outputs.join("\n"),
+        );
+        assert.ok(
+            !outputs.some((line) => line.includes("runtimeAccessKeyId") || line.includes("runtimeSecretAccessKey")),
+            "no long-lived keys",
+        );
+        assert.ok(outputs.some((line) => line.startsWith('  vpcPeeringConnectionIds: ["pcx-')));
 
         const mermaid = readFileSync(diagram, "utf8");
         assert.match(mermaid, /peer0\["peer VPC 10\.30\.0\.0\/16"\]/);
@@ -94,7 +144,10 @@ describe("npm run plan (the offline plan)", function () {
 
     it("exits 1 with the validation message on invalid config, naming the setting", () => {
         const file = join(workdir, "Pulumi.broken.yaml");
-        writeFileSync(file, "config:\n  aws:region: us-west-2\n  cortex-secure-cluster:subnetVisibility: privat\n  cortex-secure-cluster:logRetentionDays: 42\n");
+        writeFileSync(
+            file,
+            "config:\n  aws:region: us-west-2\n  cortex-secure-cluster:subnetVisibility: privat\n  cortex-secure-cluster:logRetentionDays: 42\n",
+        );
         const { status, stdout, stderr } = plan("--config", file, "--diagram", join(workdir, "broken.mmd"));
         assert.equal(status, 1);
         assert.equal(stdout, "");

@@ -43,11 +43,22 @@ const ADMIN: Credentials = { accessKeyId: "testing", secretAccessKey: "testing" 
 
 function clients(endpoint: string, credentials: Credentials) {
     // One attempt and short timeouts: a stuck emulator fails the test instead of hanging the suite.
-    const common = { endpoint, region: REGION, credentials, maxAttempts: 1, requestHandler: { connectionTimeout: 2000, requestTimeout: 5000 } };
+    const common = {
+        endpoint,
+        region: REGION,
+        credentials,
+        maxAttempts: 1,
+        requestHandler: { connectionTimeout: 2000, requestTimeout: 5000 },
+    };
     return {
         iam: new IAMClient(common),
         sts: new STSClient(common),
-        s3: new S3Client({ ...common, forcePathStyle: true, requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" }),
+        s3: new S3Client({
+            ...common,
+            forcePathStyle: true,
+            requestChecksumCalculation: "WHEN_REQUIRED",
+            responseChecksumValidation: "WHEN_REQUIRED",
+        }),
     };
 }
 
@@ -98,8 +109,12 @@ describe("policy documents in moto_server, a real IAM and S3 implementation", fu
 
     it("IAM accepts the runtime policy and keeps it as written", async () => {
         const document = policyFor("cortex-accepts", ["exported-models"]);
-        const created = await admin.iam.send(new CreatePolicyCommand({ PolicyName: "cortex-runtime-accepts", PolicyDocument: JSON.stringify(document) }));
-        const stored = await admin.iam.send(new GetPolicyVersionCommand({ PolicyArn: created.Policy!.Arn, VersionId: created.Policy!.DefaultVersionId }));
+        const created = await admin.iam.send(
+            new CreatePolicyCommand({ PolicyName: "cortex-runtime-accepts", PolicyDocument: JSON.stringify(document) }),
+        );
+        const stored = await admin.iam.send(
+            new GetPolicyVersionCommand({ PolicyArn: created.Policy!.Arn, VersionId: created.Policy!.DefaultVersionId }),
+        );
         assert.deepEqual(JSON.parse(decodeURIComponent(stored.PolicyVersion!.Document!)), document);
     });
 
@@ -120,7 +135,10 @@ describe("policy documents in moto_server, a real IAM and S3 implementation", fu
                 ThumbprintList: ["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"],
             }),
         );
-        const trust = serviceAccountTrustPolicy({ arn: provider.OpenIDConnectProviderArn!, issuerHost: OIDC_ISSUER }, { namespace: "default", serviceAccount: "operator" });
+        const trust = serviceAccountTrustPolicy(
+            { arn: provider.OpenIDConnectProviderArn!, issuerHost: OIDC_ISSUER },
+            { namespace: "default", serviceAccount: "operator" },
+        );
         await admin.iam.send(new CreateRoleCommand({ RoleName: "cortex-runtime", AssumeRolePolicyDocument: JSON.stringify(trust) }));
         const policy = await admin.iam.send(
             new CreatePolicyCommand({ PolicyName: "cortex-runtime-role", PolicyDocument: JSON.stringify(policyFor("cortex-role", [])) }),
@@ -130,7 +148,10 @@ describe("policy documents in moto_server, a real IAM and S3 implementation", fu
         const role = await admin.iam.send(new GetRoleCommand({ RoleName: "cortex-runtime" }));
         assert.deepEqual(JSON.parse(decodeURIComponent(role.Role!.AssumeRolePolicyDocument!)), trust);
         const attached = await admin.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: "cortex-runtime" }));
-        assert.deepEqual(attached.AttachedPolicies?.map((p) => p.PolicyArn), [policy.Policy!.Arn]);
+        assert.deepEqual(
+            attached.AttachedPolicies?.map((p) => p.PolicyArn),
+            [policy.Policy!.Arn],
+        );
     });
 
     it("S3 accepts the TLS-only bucket policy on a bucket", async () => {
@@ -157,19 +178,28 @@ describe("policy documents in moto_server, a real IAM and S3 implementation", fu
 
             // As the component builds it: the policy on a group, the user in the group, one key.
             const policy = await admin.iam.send(
-                new CreatePolicyCommand({ PolicyName: "cortex-runtime-enforced", PolicyDocument: JSON.stringify(policyFor(cortexBucket, [modelBucket])) }),
+                new CreatePolicyCommand({
+                    PolicyName: "cortex-runtime-enforced",
+                    PolicyDocument: JSON.stringify(policyFor(cortexBucket, [modelBucket])),
+                }),
             );
             await admin.iam.send(new CreateGroupCommand({ GroupName: "cortex-runtime" }));
             await admin.iam.send(new AttachGroupPolicyCommand({ GroupName: "cortex-runtime", PolicyArn: policy.Policy!.Arn }));
             await admin.iam.send(new CreateUserCommand({ UserName: "cortex-runtime" }));
             await admin.iam.send(new AddUserToGroupCommand({ GroupName: "cortex-runtime", UserName: "cortex-runtime" }));
             const runtimeKey = await admin.iam.send(new CreateAccessKeyCommand({ UserName: "cortex-runtime" }));
-            runtime = clients(moto!.endpoint, { accessKeyId: runtimeKey.AccessKey!.AccessKeyId!, secretAccessKey: runtimeKey.AccessKey!.SecretAccessKey! });
+            runtime = clients(moto!.endpoint, {
+                accessKeyId: runtimeKey.AccessKey!.AccessKeyId!,
+                secretAccessKey: runtimeKey.AccessKey!.SecretAccessKey!,
+            });
 
             // The CLI user: a key and nothing else.
             await admin.iam.send(new CreateUserCommand({ UserName: "cortex-cli" }));
             const cliKey = await admin.iam.send(new CreateAccessKeyCommand({ UserName: "cortex-cli" }));
-            cli = clients(moto!.endpoint, { accessKeyId: cliKey.AccessKey!.AccessKeyId!, secretAccessKey: cliKey.AccessKey!.SecretAccessKey! });
+            cli = clients(moto!.endpoint, {
+                accessKeyId: cliKey.AccessKey!.AccessKeyId!,
+                secretAccessKey: cliKey.AccessKey!.SecretAccessKey!,
+            });
 
             await moto!.enforceIam(true);
         });
@@ -186,7 +216,10 @@ describe("policy documents in moto_server, a real IAM and S3 implementation", fu
         it("the runtime user writes, lists, reads and deletes objects in the Cortex bucket", async () => {
             await runtime.s3.send(new PutObjectCommand({ Bucket: cortexBucket, Key: "apis/iris/spec.json", Body: "{}" }));
             const listed = await runtime.s3.send(new ListObjectsV2Command({ Bucket: cortexBucket }));
-            assert.deepEqual(listed.Contents?.map((object) => object.Key), ["apis/iris/spec.json"]);
+            assert.deepEqual(
+                listed.Contents?.map((object) => object.Key),
+                ["apis/iris/spec.json"],
+            );
             const object = await runtime.s3.send(new GetObjectCommand({ Bucket: cortexBucket, Key: "apis/iris/spec.json" }));
             assert.equal(await object.Body!.transformToString(), "{}");
             await runtime.s3.send(new DeleteObjectCommand({ Bucket: cortexBucket, Key: "apis/iris/spec.json" }));
@@ -197,8 +230,14 @@ describe("policy documents in moto_server, a real IAM and S3 implementation", fu
             assert.equal(await model.Body!.transformToString(), "model");
             const listed = await runtime.s3.send(new ListObjectsV2Command({ Bucket: modelBucket }));
             assert.equal(listed.KeyCount, 1);
-            assert.ok(await deniedAccess(runtime.s3.send(new PutObjectCommand({ Bucket: modelBucket, Key: "resnet/2/saved_model.pb", Body: "x" }))));
-            assert.ok(await deniedAccess(runtime.s3.send(new DeleteObjectCommand({ Bucket: modelBucket, Key: "resnet/1/saved_model.pb" }))));
+            assert.ok(
+                await deniedAccess(
+                    runtime.s3.send(new PutObjectCommand({ Bucket: modelBucket, Key: "resnet/2/saved_model.pb", Body: "x" })),
+                ),
+            );
+            assert.ok(
+                await deniedAccess(runtime.s3.send(new DeleteObjectCommand({ Bucket: modelBucket, Key: "resnet/1/saved_model.pb" }))),
+            );
         });
 
         it("the runtime user cannot touch any other bucket, create one, or change the Cortex bucket's policy", async () => {
@@ -206,8 +245,15 @@ describe("policy documents in moto_server, a real IAM and S3 implementation", fu
             assert.ok(await deniedAccess(runtime.s3.send(new ListObjectsV2Command({ Bucket: otherBucket }))));
             assert.ok(await deniedAccess(runtime.s3.send(new PutObjectCommand({ Bucket: otherBucket, Key: "x", Body: "x" }))));
             assert.ok(await deniedAccess(runtime.s3.send(new CreateBucketCommand({ Bucket: "cortex-new-bucket" }))));
-            const openPolicy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `${bucketArn(cortexBucket)}/*` }] };
-            assert.ok(await deniedAccess(runtime.s3.send(new PutBucketPolicyCommand({ Bucket: cortexBucket, Policy: JSON.stringify(openPolicy) }))));
+            const openPolicy = {
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `${bucketArn(cortexBucket)}/*` }],
+            };
+            assert.ok(
+                await deniedAccess(
+                    runtime.s3.send(new PutBucketPolicyCommand({ Bucket: cortexBucket, Policy: JSON.stringify(openPolicy) })),
+                ),
+            );
         });
 
         it("the runtime user has no IAM power", async () => {

@@ -5,7 +5,13 @@ import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { PolicyResource } from "@pulumi/policy";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import { AnalyzeResponse, AnalyzerInfo, AnalyzerResource, AnalyzerResourceOptions, AnalyzeStackRequest } from "@pulumi/pulumi/proto/analyzer_pb";
+import {
+    AnalyzeResponse,
+    AnalyzerInfo,
+    AnalyzerResource,
+    AnalyzerResourceOptions,
+    AnalyzeStackRequest,
+} from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { CortexSecureClusterArgs, parseStackConfig, readStackFile } from "../components";
@@ -19,7 +25,12 @@ async function planned(args: CortexSecureClusterArgs): Promise<PlannedResource[]
 }
 
 /** A copy of the resources with one resource's props changed. */
-function breakOne(resources: PlannedResource[], type: string, change: (props: Record<string, unknown>) => void, nameSuffix = ""): PlannedResource[] {
+function breakOne(
+    resources: PlannedResource[],
+    type: string,
+    change: (props: Record<string, unknown>) => void,
+    nameSuffix = "",
+): PlannedResource[] {
     let changed = false;
     const copy = resources.map((resource) => {
         if (changed || resource.type !== type || !resource.name.endsWith(nameSuffix)) return resource;
@@ -94,21 +105,44 @@ describe("policy pack", () => {
             ],
             [
                 "launch-template-imdsv2",
-                (r) => breakOne(r, "aws:ec2/launchTemplate:LaunchTemplate", (p) => (p.metadataOptions = { httpTokens: "optional", httpPutResponseHopLimit: 2 })),
+                (r) =>
+                    breakOne(
+                        r,
+                        "aws:ec2/launchTemplate:LaunchTemplate",
+                        (p) => (p.metadataOptions = { httpTokens: "optional", httpPutResponseHopLimit: 2 }),
+                    ),
                 /lets pods reach instance credentials \(httpTokens is "optional", the hop limit is 2\)\. Fix: metadataOptions/,
             ],
             [
                 "launch-template-encrypted-volumes",
-                (r) => breakOne(r, "aws:ec2/launchTemplate:LaunchTemplate", (p) => ((p.blockDeviceMappings as { ebs: { encrypted: string } }[])[0].ebs.encrypted = "false")),
+                (r) =>
+                    breakOne(
+                        r,
+                        "aws:ec2/launchTemplate:LaunchTemplate",
+                        (p) => ((p.blockDeviceMappings as { ebs: { encrypted: string } }[])[0].ebs.encrypted = "false"),
+                    ),
                 /has unencrypted volumes \(\/dev\/xvda\)\. Fix: ebs\.encrypted "true"/,
             ],
             [
                 "launch-template-no-public-ip",
-                (r) => breakOne(r, "aws:ec2/launchTemplate:LaunchTemplate", (p) => ((p.networkInterfaces as { associatePublicIpAddress: string }[])[0].associatePublicIpAddress = "true")),
+                (r) =>
+                    breakOne(
+                        r,
+                        "aws:ec2/launchTemplate:LaunchTemplate",
+                        (p) => ((p.networkInterfaces as { associatePublicIpAddress: string }[])[0].associatePublicIpAddress = "true"),
+                    ),
                 /gives nodes a public IP\. Fix: associatePublicIpAddress "false"/,
             ],
-            ["eks-secrets-encryption", (r) => breakOne(r, "eks:index:Cluster", (p) => delete p.encryptionConfigKeyArn), /without envelope encryption\. Fix: encryptionConfigKeyArn/],
-            ["eks-private-endpoint", (r) => breakOne(r, "eks:index:Cluster", (p) => (p.endpointPrivateAccess = false)), /private endpoint access off.*Fix: endpointPrivateAccess true/],
+            [
+                "eks-secrets-encryption",
+                (r) => breakOne(r, "eks:index:Cluster", (p) => delete p.encryptionConfigKeyArn),
+                /without envelope encryption\. Fix: encryptionConfigKeyArn/,
+            ],
+            [
+                "eks-private-endpoint",
+                (r) => breakOne(r, "eks:index:Cluster", (p) => (p.endpointPrivateAccess = false)),
+                /private endpoint access off.*Fix: endpointPrivateAccess true/,
+            ],
             [
                 "eks-control-plane-logging",
                 (r) => breakOne(r, "eks:index:Cluster", (p) => (p.enabledClusterLogTypes = ["api"])),
@@ -121,25 +155,43 @@ describe("policy pack", () => {
             ],
             [
                 "no-open-ingress",
-                (r) => breakOne(r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", (p) => (p.cidrIpv4 = "0.0.0.0/0"), "-operator-lb-in-443-192-168-0-0-16"),
+                (r) =>
+                    breakOne(
+                        r,
+                        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+                        (p) => (p.cidrIpv4 = "0.0.0.0/0"),
+                        "-operator-lb-in-443-192-168-0-0-16",
+                    ),
                 /admits the whole internet to the operator load balancer, which its allow list does not say\. Fix: admit only the CIDRs of its allow list/,
             ],
             [
                 "load-balancer-role-tags",
-                (r) => breakOne(r, "aws:lb/loadBalancer:LoadBalancer", (p) => (p.tags = { "cortex.dev/cluster-name": "cortex" }), "-api-lb"),
+                (r) =>
+                    breakOne(r, "aws:lb/loadBalancer:LoadBalancer", (p) => (p.tags = { "cortex.dev/cluster-name": "cortex" }), "-api-lb"),
                 /lacks its role tags\. Fix: tag cortex\.dev\/cluster-name .* cortex\.dev\/load-balancer with api or operator/,
             ],
             [
                 "iam-policy-least-privilege",
                 (r) =>
-                    breakOne(r, "aws:iam/rolePolicy:RolePolicy", (p) =>
-                        (p.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:PutObject", "iam:PassRole"], Resource: "*" }] })),
+                    breakOne(
+                        r,
+                        "aws:iam/rolePolicy:RolePolicy",
+                        (p) =>
+                            (p.policy = JSON.stringify({
+                                Version: "2012-10-17",
+                                Statement: [{ Effect: "Allow", Action: ["s3:PutObject", "iam:PassRole"], Resource: "*" }],
+                            })),
                     ),
                 /it allows s3:PutObject on every resource \(\*\); it allows the IAM action iam:PassRole.*Fix: name the actions and scope writes/,
             ],
             [
                 "access-keys-only-as-secrets",
-                (r) => breakOne(r, "cortex-secure-cluster:index:CortexSecureCluster", (p) => (p.leakedSecretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")),
+                (r) =>
+                    breakOne(
+                        r,
+                        "cortex-secure-cluster:index:CortexSecureCluster",
+                        (p) => (p.leakedSecretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+                    ),
                 /holds a secret access key in leakedSecretAccessKey as a plain value\. Fix: wrap it with pulumi\.secret/,
             ],
         ];
@@ -160,34 +212,73 @@ describe("policy pack", () => {
                 (p.posture as { loadBalancers: { api: { allowList: string[] } } }).loadBalancers.api.allowList = ["198.51.100.0/24"];
             });
             assert.equal(findingsOf("no-open-ingress", opened).length, 2, "ports 80 and 443 of the API load balancer");
-            const untagged = breakOne(open, "aws:ec2/securityGroup:SecurityGroup", (p) => (p.ingress = [{ fromPort: 22, toPort: 22, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }]), "-nodes");
-            assert.match(findingsOf("no-open-ingress", untagged)[0].message, /-nodes admits the whole internet\. Fix: admit specific CIDRs/);
+            const untagged = breakOne(
+                open,
+                "aws:ec2/securityGroup:SecurityGroup",
+                (p) => (p.ingress = [{ fromPort: 22, toPort: 22, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }]),
+                "-nodes",
+            );
+            assert.match(
+                findingsOf("no-open-ingress", untagged)[0].message,
+                /-nodes admits the whole internet\. Fix: admit specific CIDRs/,
+            );
         });
 
         it("access-keys-only-as-secrets accepts a secret, and catches a key in a tag even in a live preview", () => {
-            const asSecret = breakOne(good, "cortex-secure-cluster:index:CortexSecureCluster", (p) => (p.runtimeSecretAccessKey = new SecretValue("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")));
+            const asSecret = breakOne(
+                good,
+                "cortex-secure-cluster:index:CortexSecureCluster",
+                (p) => (p.runtimeSecretAccessKey = new SecretValue("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")),
+            );
             assert.deepEqual(findingsOf("access-keys-only-as-secrets", asSecret), []);
-            const key: PlannedResource = { type: "aws:iam/accessKey:AccessKey", name: "k", urn: "urn:k", props: { secret: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" } };
-            const tagged: PlannedResource = { type: "aws:s3/bucket:Bucket", name: "b", urn: "urn:b", props: { tags: { note: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" } } };
+            const key: PlannedResource = {
+                type: "aws:iam/accessKey:AccessKey",
+                name: "k",
+                urn: "urn:k",
+                props: { secret: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+            };
+            const tagged: PlannedResource = {
+                type: "aws:s3/bucket:Bucket",
+                name: "b",
+                urn: "urn:b",
+                props: { tags: { note: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" } },
+            };
             const findings = findingsOf("access-keys-only-as-secrets", [key, tagged]);
-            assert.deepEqual(findings.map((f) => f.urn), ["urn:b"]);
+            assert.deepEqual(
+                findings.map((f) => f.urn),
+                ["urn:b"],
+            );
             assert.match(findings[0].message, /shows a secret access key in its tags or description/);
         });
 
         it("the bucket rules fire on a bucket with no encryption, public access block or versioning", () => {
-            const bucket: PlannedResource = { type: "aws:s3/bucket:Bucket", name: "models", urn: "urn:bucket", props: { bucket: "models-1", id: "models-1" } };
+            const bucket: PlannedResource = {
+                type: "aws:s3/bucket:Bucket",
+                name: "models",
+                urn: "urn:bucket",
+                props: { bucket: "models-1", id: "models-1" },
+            };
             const weakBlock: PlannedResource = {
                 type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
                 name: "models",
                 urn: "urn:pab",
-                props: { bucket: "models-1", blockPublicAcls: true, blockPublicPolicy: false, ignorePublicAcls: true, restrictPublicBuckets: true },
+                props: {
+                    bucket: "models-1",
+                    blockPublicAcls: true,
+                    blockPublicPolicy: false,
+                    ignorePublicAcls: true,
+                    restrictPublicBuckets: true,
+                },
             };
             const findings = evaluate([bucket, weakBlock]);
-            assert.deepEqual(findings.map((f) => [f.rule, f.enforcementLevel]), [
-                ["bucket-encrypted", "mandatory"],
-                ["bucket-public-access-blocked", "mandatory"],
-                ["bucket-versioned", "advisory"],
-            ]);
+            assert.deepEqual(
+                findings.map((f) => [f.rule, f.enforcementLevel]),
+                [
+                    ["bucket-encrypted", "mandatory"],
+                    ["bucket-public-access-blocked", "mandatory"],
+                    ["bucket-versioned", "advisory"],
+                ],
+            );
             assert.match(findings[0].message, /Fix: a BucketServerSideEncryptionConfiguration/);
         });
 
@@ -209,7 +300,11 @@ describe("policy pack", () => {
             const document = JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [
-                    { Effect: "Allow", Action: ["sts:GetCallerIdentity", "ecr:GetAuthorizationToken", "cloudwatch:PutMetricData"], Resource: "*" },
+                    {
+                        Effect: "Allow",
+                        Action: ["sts:GetCallerIdentity", "ecr:GetAuthorizationToken", "cloudwatch:PutMetricData"],
+                        Resource: "*",
+                    },
                     { Effect: "Allow", Action: ["s3:PutObject"], Resource: "arn:aws:s3:::cortex-bucket/*" },
                     { Effect: "Deny", Action: "*", Resource: "*" },
                 ],
@@ -219,7 +314,14 @@ describe("policy pack", () => {
 
         it("names service-wide wildcards, NotAction and IAM", () => {
             assert.deepEqual(
-                policyDocumentProblems(JSON.stringify({ Statement: [{ Effect: "Allow", Action: "logs:*", Resource: "arn:aws:logs:::log-group:x" }, { Effect: "Allow", NotAction: "iam:*", Resource: "*" }] })),
+                policyDocumentProblems(
+                    JSON.stringify({
+                        Statement: [
+                            { Effect: "Allow", Action: "logs:*", Resource: "arn:aws:logs:::log-group:x" },
+                            { Effect: "Allow", NotAction: "iam:*", Resource: "*" },
+                        ],
+                    }),
+                ),
                 ["it allows every action of logs (logs:*)", "an Allow with NotAction/NotResource grants everything else"],
             );
             assert.deepEqual(policyDocumentProblems(JSON.stringify({ Statement: { Effect: "Allow", Action: "*", Resource: "*" } })), [
@@ -259,7 +361,10 @@ describe("the policy pack as Pulumi runs it", function () {
 
     before(async () => {
         // The engine starts the pack in its folder and reads the port it serves on from stdout.
-        server = spawn(process.execPath, ["--import", "tsx", "index.ts"], { cwd: join(__dirname, "..", "policy"), stdio: ["ignore", "pipe", "pipe"] });
+        server = spawn(process.execPath, ["--import", "tsx", "index.ts"], {
+            cwd: join(__dirname, "..", "policy"),
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         const port = await new Promise<string>((resolve, reject) => {
             server.stdout!.once("data", (data) => resolve(String(data).trim()));
             server.once("exit", (code) => reject(new Error(`the policy pack exited with ${code}`)));
@@ -284,11 +389,15 @@ describe("the policy pack as Pulumi runs it", function () {
                 return analyzed;
             }),
         );
-        return new Promise<AnalyzeResponse>((resolve, reject) => client.analyzeStack(request, (error, response) => (error ? reject(error) : resolve(response))));
+        return new Promise<AnalyzeResponse>((resolve, reject) =>
+            client.analyzeStack(request, (error, response) => (error ? reject(error) : resolve(response))),
+        );
     };
 
     it("announces every rule with its enforcement level", async () => {
-        const info = await new Promise<AnalyzerInfo>((resolve, reject) => client.getAnalyzerInfo(new Empty(), (error, response) => (error ? reject(error) : resolve(response))));
+        const info = await new Promise<AnalyzerInfo>((resolve, reject) =>
+            client.getAnalyzerInfo(new Empty(), (error, response) => (error ? reject(error) : resolve(response))),
+        );
         assert.equal(info.getName(), "cortex-secure-cluster");
         const levels = ["advisory", "mandatory"];
         assert.deepEqual(
@@ -301,13 +410,26 @@ describe("the policy pack as Pulumi runs it", function () {
         const { config, secretKeys } = readStackFile(readFileSync(join(__dirname, "..", "Pulumi.prod.yaml"), "utf8"));
         mockCloud.region = config["aws:region"];
         const resources = await planned(parseStackConfig(config, secretKeys));
-        assert.deepEqual((await analyze(resources)).getDiagnosticsList().map((diagnostic) => diagnostic.getMessage()), []);
+        assert.deepEqual(
+            (await analyze(resources)).getDiagnosticsList().map((diagnostic) => diagnostic.getMessage()),
+            [],
+        );
 
-        const broken = breakOne(resources, "aws:ec2/launchTemplate:LaunchTemplate", (p) => ((p.metadataOptions as { httpTokens: string }).httpTokens = "optional"), "-ng-gpu");
+        const broken = breakOne(
+            resources,
+            "aws:ec2/launchTemplate:LaunchTemplate",
+            (p) => ((p.metadataOptions as { httpTokens: string }).httpTokens = "optional"),
+            "-ng-gpu",
+        );
         const diagnostics = (await analyze(broken)).getDiagnosticsList();
         assert.deepEqual(
             diagnostics.map((diagnostic) => [diagnostic.getPolicyname(), diagnostic.getUrn()]),
-            [["launch-template-imdsv2", broken.find((r) => r.name.endsWith("-ng-gpu") && r.type === "aws:ec2/launchTemplate:LaunchTemplate")!.urn]],
+            [
+                [
+                    "launch-template-imdsv2",
+                    broken.find((r) => r.name.endsWith("-ng-gpu") && r.type === "aws:ec2/launchTemplate:LaunchTemplate")!.urn,
+                ],
+            ],
         );
         assert.match(diagnostics[0].getMessage(), /lets pods reach instance credentials \(httpTokens is "optional"\)\. Fix:/);
     });

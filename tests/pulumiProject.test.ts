@@ -51,7 +51,14 @@ describe("Pulumi.yaml", () => {
             quiescence().then(() => console.log(JSON.stringify(Object.keys(outputs).filter((name) => outputs[name] !== undefined).sort())));`;
         const printed = execFileSync(process.execPath, ["-e", program], { cwd: join(__dirname, ".."), encoding: "utf8", timeout: 60_000 });
         const exported = JSON.parse(printed.trim().split("\n").pop()!) as string[];
-        for (const output of ["vpcId", "kubeconfig", "operatorEndpoint", "runtimeSecretAccessKey", "cliEnvironment", "cliConfigureCommand"]) {
+        for (const output of [
+            "vpcId",
+            "kubeconfig",
+            "operatorEndpoint",
+            "runtimeSecretAccessKey",
+            "cliEnvironment",
+            "cliConfigureCommand",
+        ]) {
             assert.ok(exported.includes(output), `${output} is not a stack output: ${exported.join(", ")}`);
         }
     });
@@ -70,7 +77,10 @@ describe("Pulumi.yaml", () => {
     for (const [key, entry] of Object.entries(project.config)) {
         it(`declares ${key} with the code's default and a matching type`, () => {
             assert.deepEqual(entry.default, codeDefaults[key]);
-            assert.ok(TYPE_CHECK[entry.type](entry.default), `${key}: default ${JSON.stringify(entry.default)} is not of type ${entry.type}`);
+            assert.ok(
+                TYPE_CHECK[entry.type](entry.default),
+                `${key}: default ${JSON.stringify(entry.default)} is not of type ${entry.type}`,
+            );
             if (entry.type === "array") assert.ok((entry.default as unknown[]).every((item) => typeof item === entry.items?.type));
         });
     }

@@ -9,7 +9,8 @@ const root = join(__dirname, "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
 
 /** The contents of every fenced block of a language, in order. */
-const blocks = (language: string) => [...readme.matchAll(new RegExp("```" + language + "\\n([\\s\\S]*?)```", "g"))].map((match) => match[1]);
+const blocks = (language: string) =>
+    [...readme.matchAll(new RegExp("```" + language + "\\n([\\s\\S]*?)```", "g"))].map((match) => match[1]);
 
 function messageOf(build: () => unknown): string {
     try {
@@ -23,7 +24,10 @@ function messageOf(build: () => unknown): string {
 describe("README.md", () => {
     it("gives the test command .ci/run runs: npm ci, then npm test", () => {
         const quickStart = readme.slice(readme.indexOf("## Quick start"));
-        assert.equal(blocks("sh").find((block) => quickStart.includes(block)), "npm ci\nnpm test\n");
+        assert.equal(
+            blocks("sh").find((block) => quickStart.includes(block)),
+            "npm ci\nnpm test\n",
+        );
         const ciCommands = readFileSync(join(root, ".ci/run"), "utf8")
             .split("\n")
             .filter((line) => /^npm /.test(line));

@@ -134,7 +134,10 @@ type Inputs = Record<string, unknown>;
 
 function vpcState(name: string, inputs: Inputs): Inputs {
     const zones = (inputs.availabilityZoneNames as string[] | undefined) ?? (mockCloud.zonesByRegion[mockCloud.region] ?? []).slice(0, 3);
-    const specs = (inputs.subnetSpecs as { type: string; name?: string; tags?: Inputs }[] | undefined) ?? [{ type: "Public" }, { type: "Private" }];
+    const specs = (inputs.subnetSpecs as { type: string; name?: string; tags?: Inputs }[] | undefined) ?? [
+        { type: "Public" },
+        { type: "Private" },
+    ];
     const strategy = ((inputs.natGateways as { strategy?: string } | undefined)?.strategy ?? "OnePerAz").toLowerCase();
     const vpcId = fakeId("vpc", name);
     const subnets: Inputs[] = [];
@@ -168,7 +171,11 @@ function vpcState(name: string, inputs: Inputs): Inputs {
         privateSubnetIds: idsOf("Private"),
         isolatedSubnetIds: idsOf("Isolated"),
         routeTables,
-        routeTableAssociations: routeTables.map((table, i) => ({ id: fakeId("rtbassoc", `${i}-${name}`), routeTableId: table.id, subnetId: subnets[i].id })),
+        routeTableAssociations: routeTables.map((table, i) => ({
+            id: fakeId("rtbassoc", `${i}-${name}`),
+            routeTableId: table.id,
+            subnetId: subnets[i].id,
+        })),
         routes: [],
         natGateways,
         eips: natGateways.map((nat) => ({ id: fakeId("eipalloc", String(nat.id)) })),
@@ -205,15 +212,30 @@ function clusterState(name: string, inputs: Inputs): Inputs {
         identities: [{ oidcs: [{ issuer }] }],
         certificateAuthority: { data: Buffer.from("mock-ca").toString("base64") },
         enabledClusterLogTypes: inputs.enabledClusterLogTypes,
-        encryptionConfig: inputs.encryptionConfigKeyArn ? { provider: { keyArn: inputs.encryptionConfigKeyArn }, resources: ["secrets"] } : undefined,
+        encryptionConfig: inputs.encryptionConfigKeyArn
+            ? { provider: { keyArn: inputs.encryptionConfigKeyArn }, resources: ["secrets"] }
+            : undefined,
     };
     const kubeconfig = {
         apiVersion: "v1",
         kind: "Config",
-        clusters: [{ name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": eksCluster.certificateAuthority.data } }],
+        clusters: [
+            { name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": eksCluster.certificateAuthority.data } },
+        ],
         contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
         "current-context": "aws",
-        users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName] } } }],
+        users: [
+            {
+                name: "aws",
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "aws",
+                        args: ["eks", "get-token", "--cluster-name", clusterName],
+                    },
+                },
+            },
+        ],
     };
     return {
         eksCluster,
@@ -255,7 +277,8 @@ function clusterState(name: string, inputs: Inputs): Inputs {
 }
 
 function managedNodeGroupState(name: string, inputs: Inputs): Inputs {
-    const groupName = (inputs.nodeGroupName as string | undefined) ?? `${name}-${createHash("sha1").update(name).digest("hex").slice(0, 7)}`;
+    const groupName =
+        (inputs.nodeGroupName as string | undefined) ?? `${name}-${createHash("sha1").update(name).digest("hex").slice(0, 7)}`;
     return {
         nodeGroup: {
             id: `cluster:${groupName}`,
@@ -285,13 +308,25 @@ const ID_PREFIXES: Record<string, string> = {
 };
 
 function customState(type: string, name: string, inputs: Inputs): { id: string; state: Inputs } {
-    const id = fakeId(ID_PREFIXES[type] ?? (type.split(":").pop()!.toLowerCase().replace(/[^a-z]/g, "").slice(0, 10) || "res"), `${type}/${name}`);
+    const id = fakeId(
+        ID_PREFIXES[type] ??
+            (type
+                .split(":")
+                .pop()!
+                .toLowerCase()
+                .replace(/[^a-z]/g, "")
+                .slice(0, 10) ||
+                "res"),
+        `${type}/${name}`,
+    );
     const state: Inputs = { ...inputs, arn: arn(type.split(":")[1]?.split("/")[0] ?? "mock", `${name}`) };
     switch (type) {
         case "aws:s3/bucket:Bucket":
         case "aws:s3/bucketV2:BucketV2": {
             // The provider appends 26 unique digits to a bucketPrefix.
-            const uniqueSuffix = BigInt(`0x${createHash("sha1").update(name).digest("hex")}`).toString().slice(0, 26);
+            const uniqueSuffix = BigInt(`0x${createHash("sha1").update(name).digest("hex")}`)
+                .toString()
+                .slice(0, 26);
             const prefix = inputs.bucketPrefix as string | undefined;
             const bucket = (inputs.bucket as string | undefined) ?? (prefix ? `${prefix}${uniqueSuffix}` : `${name}-${id.slice(-7)}`);
             return {
@@ -325,7 +360,10 @@ function customState(type: string, name: string, inputs: Inputs): { id: string; 
         case "aws:iam/role:Role": {
             const kind = type.split(":").pop()!.toLowerCase();
             const entityName = (inputs.name as string | undefined) ?? `${name}-${id.slice(-7)}`;
-            return { id: entityName, state: { ...state, name: entityName, arn: arn("iam", `${kind}/${entityName}`, ""), uniqueId: id.toUpperCase() } };
+            return {
+                id: entityName,
+                state: { ...state, name: entityName, arn: arn("iam", `${kind}/${entityName}`, ""), uniqueId: id.toUpperCase() },
+            };
         }
         case "aws:iam/policy:Policy": {
             const policyName = (inputs.name as string | undefined) ?? `${name}-${id.slice(-7)}`;
@@ -376,7 +414,12 @@ export const mocks: pulumi.runtime.Mocks = {
             default:
                 result = args.custom ? customState(args.type, args.name, args.inputs) : { id: undefined, state: {} };
         }
-        const options = optionsByResource.get(`${args.type}::${args.name}`) ?? { parent: "", dependencies: [], retainOnDelete: false, protect: false };
+        const options = optionsByResource.get(`${args.type}::${args.name}`) ?? {
+            parent: "",
+            dependencies: [],
+            retainOnDelete: false,
+            protect: false,
+        };
         const urn = urnOf(args.type, args.name, options.parent);
         mockCloud.resources.push({
             type: args.type,
@@ -400,10 +443,21 @@ export const mocks: pulumi.runtime.Mocks = {
                 return { id: region, region, name: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
             case "aws:index/getAvailabilityZones:getAvailabilityZones": {
                 const names = mockCloud.zonesByRegion[region] ?? ["a", "b", "c"].map((letter) => `${region}${letter}`);
-                return { id: region, names, zoneIds: names.map((_, i) => `${region.slice(0, 3)}-az${i + 1}`), groupNames: [region], state: args.inputs.state };
+                return {
+                    id: region,
+                    names,
+                    zoneIds: names.map((_, i) => `${region.slice(0, 3)}-az${i + 1}`),
+                    groupNames: [region],
+                    state: args.inputs.state,
+                };
             }
             case "aws:index/getCallerIdentity:getCallerIdentity":
-                return { id: ACCOUNT_ID, accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`, userId: "AIDAMOCKDEPLOYER" };
+                return {
+                    id: ACCOUNT_ID,
+                    accountId: ACCOUNT_ID,
+                    arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`,
+                    userId: "AIDAMOCKDEPLOYER",
+                };
             case "aws:index/getPartition:getPartition":
                 return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
             case "aws:ec2/getRouteTables:getRouteTables":
@@ -448,7 +502,9 @@ export function toPlannedResources(records: RecordedResource[]): PlannedResource
         name: record.name,
         urn: record.urn,
         id: record.id || undefined,
-        props: record.outputs ? (fromSerialized(record.outputs) as Record<string, unknown>) : (withoutResourceObjects({ ...record.inputs, ...record.state }) as Record<string, unknown>),
+        props: record.outputs
+            ? (fromSerialized(record.outputs) as Record<string, unknown>)
+            : (withoutResourceObjects({ ...record.inputs, ...record.state }) as Record<string, unknown>),
         secretsVisible: record.outputs !== undefined,
     }));
 }

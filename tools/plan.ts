@@ -57,7 +57,11 @@ async function main(): Promise<void> {
     const projectFile = resolve("Pulumi.yaml");
     const project = (YAML.parse(readFileSync(projectFile, "utf8")) as { name: string }).name;
     const stackFile = values.config ? resolve(values.config) : resolve(dirname(projectFile), `Pulumi.${values.stack}.yaml`);
-    const stackName = values.stack ?? basename(stackFile).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
+    const stackName =
+        values.stack ??
+        basename(stackFile)
+            .replace(/^Pulumi\./, "")
+            .replace(/\.ya?ml$/, "");
     let text: string;
     try {
         text = readFileSync(stackFile, "utf8");

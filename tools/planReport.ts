@@ -59,7 +59,9 @@ export function securitySummary(resource: PlannedResource, all: PlannedResource[
         }
         case "aws:ec2/launchTemplate:LaunchTemplate": {
             const metadata = p.metadataOptions as { httpTokens?: string; httpPutResponseHopLimit?: number };
-            const volume = (p.blockDeviceMappings as { ebs: { volumeSize: number; volumeType: string; encrypted: string } }[] | undefined)?.[0]?.ebs;
+            const volume = (
+                p.blockDeviceMappings as { ebs: { volumeSize: number; volumeType: string; encrypted: string } }[] | undefined
+            )?.[0]?.ebs;
             const interfaces = p.networkInterfaces as { associatePublicIpAddress?: string }[] | undefined;
             return (
                 `IMDS tokens ${metadata?.httpTokens}, hop limit ${metadata?.httpPutResponseHopLimit}, root ${volume?.volumeSize} GiB ${volume?.volumeType} ` +
@@ -83,7 +85,9 @@ export function securitySummary(resource: PlannedResource, all: PlannedResource[
         case "aws:s3/bucket:Bucket":
             return `${p.bucket ?? p.bucketPrefix}, force destroy ${p.forceDestroy ? "yes" : "no"}`;
         case "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":
-            return ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every((key) => p[key] === true) ? "all public access blocked" : "PUBLIC ACCESS NOT FULLY BLOCKED";
+            return ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every((key) => p[key] === true)
+                ? "all public access blocked"
+                : "PUBLIC ACCESS NOT FULLY BLOCKED";
         case "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
             return `encryption ${(p.rules as { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string } }[])[0]?.applyServerSideEncryptionByDefault?.sseAlgorithm}`;
         case "aws:s3/bucketVersioning:BucketVersioning":
@@ -126,10 +130,14 @@ interface LoadBalancerView {
 export function loadBalancerViews(input: PlanInputs): LoadBalancerView[] {
     const { resources } = input;
     return (["api", "operator"] as const).map((role) => {
-        const balancer = resources.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer" && (props(r).tags as Props)?.["cortex.dev/load-balancer"] === role)!;
+        const balancer = resources.find(
+            (r) => r.type === "aws:lb/loadBalancer:LoadBalancer" && (props(r).tags as Props)?.["cortex.dev/load-balancer"] === role,
+        )!;
         const p = props(balancer);
         const securityGroupId = (p.securityGroups as string[])[0];
-        const ingress = ofType(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((rule) => props(rule).securityGroupId === securityGroupId);
+        const ingress = ofType(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
+            (rule) => props(rule).securityGroupId === securityGroupId,
+        );
         const byCidr = new Map<string, number[]>();
         const extraSources: string[] = [];
         for (const rule of ingress) {
@@ -144,7 +152,12 @@ export function loadBalancerViews(input: PlanInputs): LoadBalancerView[] {
                 const lp = props(listener);
                 const targetArn = (lp.defaultActions as { targetGroupArn: string }[])[0].targetGroupArn;
                 const target = ofType(resources, "aws:lb/targetGroup:TargetGroup").find((group) => props(group).arn === targetArn);
-                return { port: lp.port as number, protocol: lp.protocol as string, nodePort: props(target!).port as number, certificate: lp.certificateArn as string | undefined };
+                return {
+                    port: lp.port as number,
+                    protocol: lp.protocol as string,
+                    nodePort: props(target!).port as number,
+                    certificate: lp.certificateArn as string | undefined,
+                };
             })
             .sort((a, b) => a.port - b.port);
         const subnetIds = p.subnets as string[];
@@ -166,23 +179,38 @@ function reachSection(input: PlanInputs): string[] {
     const { settings, resources } = input;
     const lines: string[] = [];
     for (const view of loadBalancerViews(input)) {
-        lines.push(`${view.role === "api" ? "API" : "Operator"} load balancer: ${view.scheme}, in the ${view.subnetTier} subnets (${list(view.subnetIds)})`);
+        lines.push(
+            `${view.role === "api" ? "API" : "Operator"} load balancer: ${view.scheme}, in the ${view.subnetTier} subnets (${list(view.subnetIds)})`,
+        );
         for (const { cidr, ports } of view.allowed) lines.push(`  admits ${cidr} on ${ports.join(", ")}`);
         for (const source of view.extraSources) lines.push(`  admits ${source}`);
         for (const listener of view.listeners) {
-            const tls = listener.protocol === "TLS" ? `TLS terminated with ${listener.certificate}` : listener.port === 443 ? "TLS passed through" : "plain TCP";
-            lines.push(`  ${listener.port}/${listener.protocol} -> NodePort ${listener.nodePort} on the ${view.role === "api" ? "worker" : "operator"} nodes (${tls})`);
+            const tls =
+                listener.protocol === "TLS"
+                    ? `TLS terminated with ${listener.certificate}`
+                    : listener.port === 443
+                      ? "TLS passed through"
+                      : "plain TCP";
+            lines.push(
+                `  ${listener.port}/${listener.protocol} -> NodePort ${listener.nodePort} on the ${view.role === "api" ? "worker" : "operator"} nodes (${tls})`,
+            );
         }
     }
     const groups = ofType(resources, "eks:index:ManagedNodeGroup");
     const templates = ofType(resources, "aws:ec2/launchTemplate:LaunchTemplate");
-    const noPublicIp = templates.every((template) => (props(template).networkInterfaces as { associatePublicIpAddress?: string }[] | undefined)?.[0]?.associatePublicIpAddress === "false");
+    const noPublicIp = templates.every(
+        (template) =>
+            (props(template).networkInterfaces as { associatePublicIpAddress?: string }[] | undefined)?.[0]?.associatePublicIpAddress ===
+            "false",
+    );
     lines.push(
         `Nodes: ${groups.map((group) => group.name).join(", ")} in the ${settings.subnetVisibility} subnets (${list(props(groups[0]).subnetIds)}); ` +
             (noPublicIp ? "no node gets a public IP" : "nodes get the public IP their subnet hands out"),
     );
     const nodeGroup = resources.find((r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && r.name.endsWith("-nodes"));
-    const nodeRules = ofType(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((rule) => nodeGroup && props(rule).securityGroupId === nodeGroup.id);
+    const nodeRules = ofType(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
+        (rule) => nodeGroup && props(rule).securityGroupId === nodeGroup.id,
+    );
     lines.push(
         `  the nodes admit load balancer traffic only from: ${nodeRules.map((rule) => `${nameOfId(resources, props(rule).referencedSecurityGroupId as string)} on ${props(rule).fromPort}`).join("; ") || "nothing"}`,
     );
@@ -206,9 +234,13 @@ function reachSection(input: PlanInputs): string[] {
 }
 
 function statementLines(document: unknown, indent: string): string[] {
-    const parsed = (typeof document === "string" ? JSON.parse(document) : document) as { Statement: { Effect: string; Action: string | string[]; Resource: string | string[] }[] };
+    const parsed = (typeof document === "string" ? JSON.parse(document) : document) as {
+        Statement: { Effect: string; Action: string | string[]; Resource: string | string[] }[];
+    };
     const asList = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
-    return parsed.Statement.map((statement) => `${indent}${statement.Effect} ${asList(statement.Action).join(", ")} on ${asList(statement.Resource).join(", ")}`);
+    return parsed.Statement.map(
+        (statement) => `${indent}${statement.Effect} ${asList(statement.Action).join(", ")} on ${asList(statement.Resource).join(", ")}`,
+    );
 }
 
 function identitySection(input: PlanInputs): string[] {
@@ -223,13 +255,21 @@ function identitySection(input: PlanInputs): string[] {
     }[mode];
     lines.push(`Runtime identity (runtimeCredentials ${mode}): ${who}. It may:`);
     if (runtimePolicy) lines.push(...statementLines(props(runtimePolicy).policy, "  "));
-    lines.push(settings.cliUser ? "CLI user: an IAM user with no permissions at all and one access key (the operator only checks who calls)" : "CLI user: none (cliUser is off)");
+    lines.push(
+        settings.cliUser
+            ? "CLI user: an IAM user with no permissions at all and one access key (the operator only checks who calls)"
+            : "CLI user: none (cliUser is off)",
+    );
     const nodePolicies = ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
         .filter((attachment) => attachment.name.includes("-nodes-"))
         .map((attachment) => String(props(attachment).policyArn).split("/").pop());
     lines.push(`Node role: EC2 instances of the cluster, with ${nodePolicies.join(", ")}; pods cannot reach it (IMDSv2, hop limit 1)`);
     const flowLogPolicy = resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name.endsWith("-flow-logs"));
-    if (flowLogPolicy) lines.push("Flow logs role: trusted by vpc-flow-logs.amazonaws.com only; may:", ...statementLines(props(flowLogPolicy).policy, "  "));
+    if (flowLogPolicy)
+        lines.push(
+            "Flow logs role: trusted by vpc-flow-logs.amazonaws.com only; may:",
+            ...statementLines(props(flowLogPolicy).policy, "  "),
+        );
     return lines;
 }
 
@@ -256,7 +296,9 @@ export function renderPlan(input: PlanInputs, diagramPath: string): string {
         `OFFLINE PLAN of stack "${input.stackName}" (${input.source})`,
         "This is an offline plan: the component ran under Pulumi's mocks with this stack's config. Nothing was deployed,",
         "and no AWS account, Pulumi CLI or provider was used. Ids, ARNs and DNS names are placeholders from the mock cloud.",
-        ...(input.placeholders.length > 0 ? [`Encrypted config values cannot be read offline; placeholders stand in for: ${input.placeholders.join(", ")}.`] : []),
+        ...(input.placeholders.length > 0
+            ? [`Encrypted config values cannot be read offline; placeholders stand in for: ${input.placeholders.join(", ")}.`]
+            : []),
     ];
     return [...header, ...sections.flatMap(([title, lines]) => ["", `== ${title} ==`, ...lines])].join("\n") + "\n";
 }
@@ -273,21 +315,42 @@ export function renderDiagram(input: PlanInputs): string {
     for (const tier of ["public", "private"]) {
         lines.push(`    subgraph ${tier}["${tier} subnets"]`);
         for (const view of inTier(tier)) lines.push(`      ${view.role}Lb["${view.role} NLB (${view.scheme})"]`);
-        if (settings.subnetVisibility === tier) lines.push(`      nodes["nodes: ${[settings.operatorNodeGroup.name, ...settings.nodeGroups.map((group) => group.name)].join(", ")}"]`);
+        if (settings.subnetVisibility === tier)
+            lines.push(
+                `      nodes["nodes: ${[settings.operatorNodeGroup.name, ...settings.nodeGroups.map((group) => group.name)].join(", ")}"]`,
+            );
         if (tier === "private" && settings.apiGateway) lines.push(`      vpcLink["API Gateway VPC link"]`);
         lines.push("    end");
     }
     lines.push("  end");
     settings.vpcPeering.forEach((peer, index) => lines.push(`  peer${index}["peer VPC ${peer.cidrBlock}"]`));
-    if (settings.apiGateway) lines.push(`  apiGateway["API Gateway (AWS certificate)"]`, `  internet --> apiGateway`, `  apiGateway --> vpcLink`, `  vpcLink -- ":80" --> apiLb`);
+    if (settings.apiGateway)
+        lines.push(
+            `  apiGateway["API Gateway (AWS certificate)"]`,
+            `  internet --> apiGateway`,
+            `  apiGateway --> vpcLink`,
+            `  vpcLink -- ":80" --> apiLb`,
+        );
     for (const view of views) {
         for (const { cidr, ports } of view.allowed) {
             const peerIndex = settings.vpcPeering.findIndex((peer) => peer.cidrBlock === cidr);
-            const source = cidr === "0.0.0.0/0" ? "internet" : peerIndex >= 0 ? `peer${peerIndex}` : cidr === settings.vpcCidr ? "vpc" : `src_${cidr.replace(/[./]/g, "_")}`;
+            const source =
+                cidr === "0.0.0.0/0"
+                    ? "internet"
+                    : peerIndex >= 0
+                      ? `peer${peerIndex}`
+                      : cidr === settings.vpcCidr
+                        ? "vpc"
+                        : `src_${cidr.replace(/[./]/g, "_")}`;
             if (source.startsWith("src_")) lines.push(`  ${source}["${cidr}"]`);
             lines.push(`  ${source} -- "${mermaidText(`${cidr} :${ports.join(",")}`)}" --> ${view.role}Lb`);
         }
-        lines.push(`  ${view.role}Lb -- "${view.listeners.map((listener) => `:${listener.nodePort}`).filter((port, i, all) => all.indexOf(port) === i).join(",")}" --> nodes`);
+        lines.push(
+            `  ${view.role}Lb -- "${view.listeners
+                .map((listener) => `:${listener.nodePort}`)
+                .filter((port, i, all) => all.indexOf(port) === i)
+                .join(",")}" --> nodes`,
+        );
     }
     return lines.join("\n") + "\n";
 }
