@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ControlPlaneLogTypeName } from "./constants";
 
 /** The three NAT strategies of Cortex's `nat_gateway`. */
 export type NatGatewayStrategy = "none" | "single" | "highly_available";
@@ -9,7 +10,7 @@ export type LoadBalancerScheme = "internet-facing" | "internal";
 /** Which VPC endpoints the network gets. */
 export type VpcEndpointsMode = "none" | "gateway" | "all";
 /** An EKS control-plane log type. */
-export type ControlPlaneLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
+export type ControlPlaneLogType = ControlPlaneLogTypeName;
 /** An EBS volume type a node's root volume may use. */
 export type InstanceVolumeType = "gp2" | "gp3" | "io1" | "st1" | "sc1";
 
@@ -360,9 +361,6 @@ export interface CortexSecureClusterArgs {
 
 /** The EKS version used when `kubernetesVersion` is not set. */
 export const DEFAULT_KUBERNETES_VERSION = "1.34";
-
-/** Every control-plane log type, the default of `controlPlaneLogTypes`. */
-export const CONTROL_PLANE_LOG_TYPES: readonly ControlPlaneLogType[] = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
 /** Retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS: readonly number[] = [

@@ -9,13 +9,8 @@ import { createLoadBalancers } from "./loadBalancers";
 import { createNetwork } from "./network";
 import { createVpcPeering } from "./peering";
 import { createStorage } from "./storage";
+import { CLUSTER_NAME_TAG, CORTEX_SECURE_CLUSTER_TYPE } from "./constants";
 import { CortexSecureClusterArgsError, findArgumentProblems, ResolvedArgs, resolveArgs } from "./validation";
-
-/** The component's Pulumi type token. */
-export const CORTEX_SECURE_CLUSTER_TYPE = "cortex-secure-cluster:index:CortexSecureCluster";
-
-/** The tag every taggable resource carries; Cortex's CLI finds its resources by it. */
-export const CLUSTER_NAME_TAG = "cortex.dev/cluster-name";
 
 /** Checks the arguments, and the stack name that becomes the CLI environment's name, in one error. */
 export function settingsFor(args: CortexSecureClusterArgs, stackName: string): ResolvedArgs {

@@ -18,19 +18,6 @@ export interface RuntimePolicyScope {
 }
 
 /**
- * Actions that have no resource-level permissions in IAM, so `*` is the only resource they take.
- * Metrics are put and read by namespace, which IAM cannot scope by ARN.
- */
-export const ACTIONS_ONLY_ON_ANY_RESOURCE = [
-    "sts:GetCallerIdentity",
-    "ecr:GetAuthorizationToken",
-    "cloudwatch:PutMetricData",
-    "cloudwatch:GetMetricData",
-    "cloudwatch:GetMetricStatistics",
-    "cloudwatch:ListMetrics",
-] as const;
-
-/**
  * The runtime (Cortex operator) policy: Cortex's operator policy from its security page, scoped
  * to the Cortex bucket and log group, read-only on the model buckets, image pulls from this
  * account's repositories in this region, and metrics. No IAM actions and no wildcard actions.

@@ -2,14 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancerScheme } from "./args";
 import { BuiltNodeGroup, Cluster } from "./cluster";
+import { LOAD_BALANCER_TAG } from "./constants";
 import { Network } from "./network";
 import { checkWhenResolved, ResolvedArgs, valueRules } from "./validation";
 
 /** Which of Cortex's two load balancers: Cortex's CLI finds each by the `cortex.dev/load-balancer` tag. */
 export type LoadBalancerRole = "api" | "operator";
-
-/** The tag naming a load balancer's role. */
-export const LOAD_BALANCER_TAG = "cortex.dev/load-balancer";
 
 /**
  * A TLS policy for the API listener when it terminates TLS: TLS 1.3 and 1.2 with forward-secret

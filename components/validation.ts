@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
-    CONTROL_PLANE_LOG_TYPES,
     ControlPlaneLogType,
     CortexSecureClusterArgs,
     DEFAULT_KUBERNETES_VERSION,
@@ -17,6 +16,7 @@ import {
     VpcEndpointsMode,
 } from "./args";
 import { cidrsOverlap, parseIpv4Cidr } from "./cidr";
+import { ACCESS_KEY_ID_PATTERN, CONTROL_PLANE_LOG_TYPES, SECRET_ACCESS_KEY_PATTERN } from "./constants";
 
 /** One thing wrong with the arguments: which argument, what was given, what is allowed. */
 export interface ArgumentProblem {
@@ -122,10 +122,10 @@ export const valueRules = {
     routeTableId: z.string({ error: "a route table id" }).regex(/^rtb-[0-9a-f]{8,17}$/, { error: "a route table id, rtb-…" }),
     accessKeyId: z
         .string({ error: "an AWS access key id" })
-        .regex(/^(AKIA|ASIA)[A-Z0-9]{16}$/, { error: "an AWS access key id: AKIA or ASIA and 16 uppercase letters or digits" }),
+        .regex(ACCESS_KEY_ID_PATTERN, { error: "an AWS access key id: AKIA or ASIA and 16 uppercase letters or digits" }),
     secretAccessKey: z
         .string({ error: "an AWS secret access key" })
-        .regex(/^[A-Za-z0-9/+=]{40}$/, { error: "an AWS secret access key: 40 characters of A–Z, a–z, 0–9, /, + and =" }),
+        .regex(SECRET_ACCESS_KEY_PATTERN, { error: "an AWS secret access key: 40 characters of A–Z, a–z, 0–9, /, + and =" }),
 } as const;
 
 /** A value that may be an Output or a Promise: its rule applies now only when it is plain. */

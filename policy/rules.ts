@@ -1,6 +1,13 @@
 // The security posture of a CortexSecureCluster stack as rules over the resources a stack
 // registers. Pure: the policy pack runs them over a preview, the offline plan and the tests over
 // the mock cloud's registrations.
+import {
+    ACTIONS_ONLY_ON_ANY_RESOURCE,
+    CLUSTER_NAME_TAG,
+    CORTEX_SECURE_CLUSTER_TYPE,
+    CONTROL_PLANE_LOG_TYPES,
+    LOAD_BALANCER_TAG,
+} from "../components/constants";
 
 /** A value known to be a Pulumi secret (only where secretness can be seen: the offline plan). */
 export class SecretValue {
@@ -38,10 +45,6 @@ export interface Rule {
     check(resources: PlannedResource[]): { urn: string; message: string }[];
 }
 
-export const COMPONENT_TYPE = "cortex-secure-cluster:index:CortexSecureCluster";
-const LOAD_BALANCER_TAG = "cortex.dev/load-balancer";
-const CLUSTER_NAME_TAG = "cortex.dev/cluster-name";
-
 /** What the component says it built; it registers this as its `posture` output. */
 export interface StackPosture {
     subnetVisibility: "public" | "private";
@@ -64,7 +67,7 @@ const isTrue = (value: unknown) => value === true || value === "true";
 function postures(
     resources: PlannedResource[],
 ): { urn: string; posture: StackPosture; publicSubnetIds?: string[]; privateSubnetIds?: string[] }[] {
-    return ofType(resources, COMPONENT_TYPE)
+    return ofType(resources, CORTEX_SECURE_CLUSTER_TYPE)
         .filter((component) => get(component, "posture") !== undefined)
         .map((component) => ({
             urn: component.urn,
@@ -230,15 +233,13 @@ const eksAuditLogging: Rule = {
     },
 };
 
-const ALL_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
-
 const eksAllLogTypes: Rule = {
     name: "eks-all-control-plane-logs",
     description: "EKS sends all five control-plane log types.",
     enforcementLevel: "advisory",
     check(resources) {
         return ofType(resources, EKS_COMPONENT, EKS_CLUSTER).flatMap((cluster) => {
-            const missing = ALL_LOG_TYPES.filter((type) => !logTypesOf(cluster).includes(type));
+            const missing = CONTROL_PLANE_LOG_TYPES.filter((type) => !logTypesOf(cluster).includes(type));
             return missing.length === 0
                 ? []
                 : [
@@ -328,15 +329,8 @@ interface Statement {
 
 const asList = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-/** Actions that take no resource but `*` and only read or report: fine on `*`. */
-const UNSCOPABLE_ACTIONS = new Set([
-    "sts:getcalleridentity",
-    "ecr:getauthorizationtoken",
-    "cloudwatch:putmetricdata",
-    "cloudwatch:getmetricdata",
-    "cloudwatch:getmetricstatistics",
-    "cloudwatch:listmetrics",
-]);
+/** Actions that take no resource but `*`: fine on `*`. */
+const UNSCOPABLE_ACTIONS = new Set<string>(ACTIONS_ONLY_ON_ANY_RESOURCE.map((action) => action.toLowerCase()));
 const isReadOnly = (action: string) => /^[a-z0-9-]+:(get|list|describe|head)/i.test(action);
 
 /** What is wrong with one IAM policy document, as sentences. */

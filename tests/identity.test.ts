@@ -1,14 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_NAME_TAG, CortexSecureClusterArgs } from "../components";
-import {
-    ACTIONS_ONLY_ON_ANY_RESOURCE,
-    createIdentity,
-    Identity,
-    OidcProvider,
-    runtimePolicy,
-    serviceAccountTrustPolicy,
-} from "../components/identity";
+import { ACTIONS_ONLY_ON_ANY_RESOURCE } from "../components/constants";
+import { createIdentity, Identity, OidcProvider, runtimePolicy, serviceAccountTrustPolicy } from "../components/identity";
 import { PolicyDocument } from "../components/policyDocument";
 import { createStorage } from "../components/storage";
 import { resolveArgs } from "../components/validation";

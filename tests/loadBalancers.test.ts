@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { CortexSecureClusterArgs, LoadBalancerScheme, SubnetVisibility } from "../components";
-import { LOAD_BALANCER_TAG, TLS_POLICY } from "../components/loadBalancers";
+import { LOAD_BALANCER_TAG } from "../components/constants";
+import { TLS_POLICY } from "../components/loadBalancers";
 import { Built, build, valueOf } from "./harness";
 import { RecordedResource } from "../tools/mockCloud";
 
