@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BuiltLoadBalancer } from "./loadBalancers";
 import { Network } from "./network";
-import { ResolvedArgs } from "./validation";
+import { Settings } from "./settings";
 
 /** The listener of the API load balancer that API Gateway forwards to: plain HTTP, inside the VPC. */
 export const API_GATEWAY_LISTENER_PORT = 80;
@@ -27,21 +27,22 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
  * Callers get API Gateway's trusted certificate even when the load balancer is internal.
  * Returns the API's invoke URL.
  */
-export function createApiGateway(
-    name: string,
-    args: ResolvedArgs,
-    network: Network,
-    apiLoadBalancer: BuiltLoadBalancer,
-    tags: Record<string, string>,
-    parent: pulumi.Resource,
-): pulumi.Output<string> {
+export function createApiGateway(part: {
+    name: string;
+    settings: Pick<Settings, "clusterName" | "logRetentionDays" | "protectData">;
+    network: Pick<Network, "vpcId" | "privateSubnetIds">;
+    apiLoadBalancer: Pick<BuiltLoadBalancer, "securityGroup" | "listeners">;
+    tags: Record<string, string>;
+    parent: pulumi.Resource;
+}): pulumi.Output<string> {
+    const { name, settings, network, apiLoadBalancer, tags, parent } = part;
     const prefix = `${name}-api-gateway`;
     const linkSecurityGroup = new aws.ec2.SecurityGroup(
         prefix,
         {
             vpcId: network.vpcId,
-            description: `API Gateway VPC link of ${args.clusterName}: to the API load balancer's HTTP listener only`,
-            tags: { ...tags, Name: `${args.clusterName}-api-gateway-link` },
+            description: `API Gateway VPC link of ${settings.clusterName}: to the API load balancer's HTTP listener only`,
+            tags: { ...tags, Name: `${settings.clusterName}-api-gateway-link` },
         },
         { parent },
     );
@@ -75,12 +76,12 @@ export function createApiGateway(
 
     const vpcLink = new aws.apigatewayv2.VpcLink(
         prefix,
-        { name: `${args.clusterName}-api`, subnetIds: network.privateSubnetIds, securityGroupIds: [linkSecurityGroup.id], tags },
+        { name: `${settings.clusterName}-api`, subnetIds: network.privateSubnetIds, securityGroupIds: [linkSecurityGroup.id], tags },
         { parent },
     );
     const api = new aws.apigatewayv2.Api(
         prefix,
-        { name: `${args.clusterName}-api`, protocolType: "HTTP", description: `Cortex APIs of ${args.clusterName}`, tags },
+        { name: `${settings.clusterName}-api`, protocolType: "HTTP", description: `Cortex APIs of ${settings.clusterName}`, tags },
         { parent },
     );
     const integration = new aws.apigatewayv2.Integration(
@@ -104,8 +105,8 @@ export function createApiGateway(
 
     const accessLogs = new aws.cloudwatch.LogGroup(
         `${prefix}-access-logs`,
-        { name: `/aws/apigateway/${args.clusterName}`, retentionInDays: args.logRetentionDays, tags },
-        { parent, retainOnDelete: args.protectData },
+        { name: `/aws/apigateway/${settings.clusterName}`, retentionInDays: settings.logRetentionDays, tags },
+        { parent, retainOnDelete: settings.protectData },
     );
     const stage = new aws.apigatewayv2.Stage(
         prefix,

@@ -1,18 +1,45 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ControlPlaneLogTypeName } from "./constants";
+
+// Every choice is an `as const` object and a type of the same name: TypeScript callers may pass the
+// plain strings, and Pulumi's schema inference makes an enum of it for the other languages.
 
 /** The three NAT strategies of Cortex's `nat_gateway`. */
-export type NatGatewayStrategy = "none" | "single" | "highly_available";
+export const NatGatewayStrategy = { None: "none", Single: "single", HighlyAvailable: "highly_available" } as const;
+export type NatGatewayStrategy = (typeof NatGatewayStrategy)[keyof typeof NatGatewayStrategy];
+
 /** Where the nodes live: Cortex's `subnet_visibility`. */
-export type SubnetVisibility = "public" | "private";
+export const SubnetVisibility = { Public: "public", Private: "private" } as const;
+export type SubnetVisibility = (typeof SubnetVisibility)[keyof typeof SubnetVisibility];
+
 /** A load balancer scheme, as Cortex's `*_load_balancer_scheme`. */
-export type LoadBalancerScheme = "internet-facing" | "internal";
+export const LoadBalancerScheme = { InternetFacing: "internet-facing", Internal: "internal" } as const;
+export type LoadBalancerScheme = (typeof LoadBalancerScheme)[keyof typeof LoadBalancerScheme];
+
 /** Which VPC endpoints the network gets. */
-export type VpcEndpointsMode = "none" | "gateway" | "all";
+export const VpcEndpointsMode = { None: "none", Gateway: "gateway", All: "all" } as const;
+export type VpcEndpointsMode = (typeof VpcEndpointsMode)[keyof typeof VpcEndpointsMode];
+
 /** An EKS control-plane log type. */
-export type ControlPlaneLogType = ControlPlaneLogTypeName;
+export const ControlPlaneLogType = {
+    Api: "api",
+    Audit: "audit",
+    Authenticator: "authenticator",
+    ControllerManager: "controllerManager",
+    Scheduler: "scheduler",
+} as const;
+export type ControlPlaneLogType = (typeof ControlPlaneLogType)[keyof typeof ControlPlaneLogType];
+
 /** An EBS volume type a node's root volume may use. */
-export type InstanceVolumeType = "gp2" | "gp3" | "io1" | "st1" | "sc1";
+export const InstanceVolumeType = { Gp2: "gp2", Gp3: "gp3", Io1: "io1", St1: "st1", Sc1: "sc1" } as const;
+export type InstanceVolumeType = (typeof InstanceVolumeType)[keyof typeof InstanceVolumeType];
+
+/** How the running cluster gets its AWS identity; see {@link RuntimeCredentials}. */
+export const RuntimeCredentialsMode = {
+    IamUser: "iamUser",
+    Provided: "provided",
+    ServiceAccountRole: "serviceAccountRole",
+} as const;
+export type RuntimeCredentialsMode = (typeof RuntimeCredentialsMode)[keyof typeof RuntimeCredentialsMode];
 
 /** A VPC made elsewhere that the cluster is built into instead of a new one. */
 export interface ExistingVpc {
@@ -30,6 +57,13 @@ export interface ExistingVpc {
      * `private`: then at least 2. The subnets need a route out (NAT) or VPC endpoints of their own.
      */
     privateSubnetIds: pulumi.Input<string>[];
+    /**
+     * The route tables of the subnets the cluster uses: they get the routes to `vpcPeering`'s peers
+     * and the S3 gateway endpoint. Required with `vpcPeering`, so the routes are declared (and
+     * reviewed) before anything is deployed.
+     * @default every route table of the VPC, read at deployment, for the S3 gateway endpoint
+     */
+    routeTableIds?: pulumi.Input<string>[];
 }
 
 /** A node group of worker nodes that serve the APIs. */
@@ -40,14 +74,14 @@ export interface NodeGroupSpec {
     instanceType: string;
     /**
      * The fewest instances.
-     * @default 1
      * Rule: an integer ≥ 0.
+     * @default 1
      */
     minInstances?: number;
     /**
      * The most instances.
-     * @default 5
      * Rule: an integer > 0 and ≥ `minInstances`.
+     * @default 5
      */
     maxInstances?: number;
     /**
@@ -57,14 +91,14 @@ export interface NodeGroupSpec {
     spot?: boolean;
     /**
      * Root volume size in GiB; always encrypted.
-     * @default 50
      * Rule: an integer 20–16384.
+     * @default 50
      */
     instanceVolumeSize?: number;
     /**
      * Root volume type.
-     * @default "gp3"
      * Rule: one of `gp2`, `gp3`, `io1`, `st1`, `sc1`.
+     * @default "gp3"
      */
     instanceVolumeType?: InstanceVolumeType;
 }
@@ -72,18 +106,18 @@ export interface NodeGroupSpec {
 /** The operator's node group: as a node group, without name or spot. */
 export interface OperatorNodeGroupSpec {
     /**
-     * @default "t3.medium"
      * Rule: no `nano`/`micro` sizes.
+     * @default "t3.medium"
      */
     instanceType?: string;
     /**
-     * @default 2
      * Rule: an integer ≥ 0.
+     * @default 2
      */
     minInstances?: number;
     /**
-     * @default 25
      * Rule: an integer > 0 and ≥ `minInstances`.
+     * @default 25
      */
     maxInstances?: number;
 }
@@ -93,37 +127,34 @@ export interface OperatorNodeGroupSpec {
  *
  * - `iamUser`: an IAM user in its own group, the runtime policy on the group, no login profile, one
  *   access key; the key is an output (its secret a Pulumi secret).
- * - `provided`: keys made elsewhere, passed through as secrets. The runtime policy is still
- *   created (the component's `runtimePolicyArn`) but attached to nothing: attach it to the keys' owner.
- * - `serviceAccountRole`: no long-lived keys; a role the operator's Kubernetes service account
- *   assumes through the cluster's OIDC provider.
+ * - `provided`: keys made elsewhere (`accessKeyId` and `secretAccessKey`, both required), passed
+ *   through as secrets. The runtime policy is still created (the `runtimePolicyArn` output) but
+ *   attached to nothing: attach it to the keys' owner.
+ * - `serviceAccountRole`: no long-lived keys; a role the Kubernetes service account
+ *   `namespace`/`serviceAccount` assumes through the cluster's OIDC provider.
  *
  * Every mode gets the same runtime policy: read/write on the Cortex bucket's objects and log
  * group, read on `modelBucketArns`, image pulls from this account's ECR repositories in this
- * region, CloudWatch metrics, and nothing else.
+ * region, CloudWatch metrics, and nothing else. Fields of another mode are refused.
  */
-export type RuntimeCredentials =
-    | { mode: "iamUser" }
-    | {
-          mode: "provided";
-          /** An access key id, `AKIA…` or `ASIA…` (20 uppercase letters and digits). */
-          accessKeyId: pulumi.Input<string>;
-          /** Its secret (40 chars); pass a secret (`config.requireSecret`). */
-          secretAccessKey: pulumi.Input<string>;
-      }
-    | {
-          mode: "serviceAccountRole";
-          /**
-           * @default "default"
-           * Rule: a Kubernetes namespace name (DNS label).
-           */
-          namespace?: string;
-          /**
-           * @default "operator"
-           * Rule: a Kubernetes service account name (DNS subdomain).
-           */
-          serviceAccount?: string;
-      };
+export interface RuntimeCredentials {
+    /** Which identity the running cluster uses. */
+    mode: RuntimeCredentialsMode;
+    /** `provided` only, and required there: an access key id, `AKIA…` or `ASIA…` (20 uppercase letters and digits). */
+    accessKeyId?: pulumi.Input<string>;
+    /** `provided` only, and required there: its secret (40 chars); pass a secret (`config.requireSecret`). */
+    secretAccessKey?: pulumi.Input<string>;
+    /**
+     * `serviceAccountRole` only: the service account's namespace, a Kubernetes namespace name (DNS label).
+     * @default "default"
+     */
+    namespace?: string;
+    /**
+     * `serviceAccountRole` only: the service account's name, a Kubernetes service account name (DNS subdomain).
+     * @default "operator"
+     */
+    serviceAccount?: string;
+}
 
 /**
  * The NodePorts the load balancers' target groups send traffic to. Cortex's ingress gateways must
@@ -179,47 +210,47 @@ export interface PeerSpec {
 export interface CortexSecureClusterArgs {
     /**
      * The EKS cluster's name, also on every resource as the `cortex.dev/cluster-name` tag.
-     * @default "cortex"
      * Rule: 3–54 chars, `^[a-z0-9]+(-[a-z0-9]+)*$`; not starting with `sthree-` or `amzn-s3-demo-`
      * (S3 reserves them for bucket names, and the Cortex bucket is named after the cluster).
+     * @default "cortex"
      */
     clusterName?: string;
     /**
      * The EKS Kubernetes version.
-     * @default {@link DEFAULT_KUBERNETES_VERSION}, pinned in code
      * Rule: `MAJOR.MINOR`, e.g. `1.34`.
+     * @default a current EKS version, pinned in code (`DEFAULT_KUBERNETES_VERSION`)
      */
     kubernetesVersion?: string;
     /**
      * The new VPC's CIDR.
-     * @default "192.168.0.0/16"
      * Rule: a valid IPv4 network CIDR with a prefix /16–/24. Not with `existingVpc`.
+     * @default "192.168.0.0/16"
      */
     vpcCidr?: string;
     /**
      * The zones the subnets (and so the nodes and load balancers) use.
-     * @default the region's first available zones: 3, or 2 in us-east-1 (never `us-east-1e`)
      * Rule: at least 2, distinct. Not with `existingVpc`.
+     * @default the region's first available zones: 3, or 2 in us-east-1 (never `us-east-1e`)
      */
     availabilityZones?: string[];
     /**
      * Build into a VPC made elsewhere instead of a new one.
-     * @default none: a new VPC
      * Rule: at least 2 subnets for the tier the nodes use; excludes `vpcCidr`, `availabilityZones`
      * and `natGateway`.
+     * @default none: a new VPC
      */
     existingVpc?: ExistingVpc;
     /**
      * Whether the nodes sit in public or private subnets. Load balancers follow their own scheme.
-     * @default "private" (Cortex's default is public; ours is secure)
      * Rule: `public` or `private`.
+     * @default "private" (Cortex's default is public; ours is secure)
      */
     subnetVisibility?: SubnetVisibility;
     /**
      * NAT gateways for the private subnets: none, one, or one per zone.
-     * @default "single" when `subnetVisibility` is private, "none" when public
      * Rule: `none`, `single` or `highly_available`; `private` + `none` needs `existingVpc` or
      * `vpcEndpoints: "all"` (the nodes could not pull images otherwise). Not with `existingVpc`.
+     * @default "single" when `subnetVisibility` is private, "none" when public
      */
     natGateway?: NatGatewayStrategy;
     /**
@@ -228,8 +259,8 @@ export interface CortexSecureClusterArgs {
      * STS, EC2, CloudWatch Logs, Elastic Load Balancing, Auto Scaling); they cost per zone and hour.
      * With `existingVpc` the endpoints go on that VPC's route tables and private subnets: set `none`
      * if it already has an S3 gateway endpoint there (AWS refuses a second one on a route table).
-     * @default "gateway"
      * Rule: `none`, `gateway` or `all`.
+     * @default "gateway"
      */
     vpcEndpoints?: VpcEndpointsMode;
     /**
@@ -239,38 +270,38 @@ export interface CortexSecureClusterArgs {
     flowLogs?: boolean;
     /**
      * The API load balancer's scheme.
-     * @default "internet-facing"
      * Rule: `internet-facing` or `internal`.
+     * @default "internet-facing"
      */
     apiLoadBalancerScheme?: LoadBalancerScheme;
     /**
      * The operator load balancer's scheme.
-     * @default "internet-facing"
      * Rule: `internet-facing` or `internal`.
+     * @default "internet-facing"
      */
     operatorLoadBalancerScheme?: LoadBalancerScheme;
     /**
      * Who may reach the API load balancer.
-     * @default internet-facing: `["0.0.0.0/0"]`; internal: the VPC CIDR plus every peer CIDR
      * Rule: each a valid IPv4 network CIDR, any prefix /0–/32.
+     * @default internet-facing: `["0.0.0.0/0"]`; internal: the VPC CIDR plus every peer CIDR
      */
     apiLoadBalancerCidrAllowList?: string[];
     /**
      * Who may reach the operator load balancer.
-     * @default internet-facing: `["0.0.0.0/0"]`; internal: the VPC CIDR plus every peer CIDR
      * Rule: each a valid IPv4 network CIDR, any prefix /0–/32.
+     * @default internet-facing: `["0.0.0.0/0"]`; internal: the VPC CIDR plus every peer CIDR
      */
     operatorLoadBalancerCidrAllowList?: string[];
     /**
      * The NodePorts behind the load balancers' listeners.
-     * @default {apiHttp: 30080, apiHttps: 30443, operatorHttps: 31443}
      * Rule: each an integer in the NodePort range 30000–32767; all distinct.
+     * @default {apiHttp: 30080, apiHttps: 30443, operatorHttps: 31443}
      */
     loadBalancerNodePorts?: LoadBalancerNodePorts;
     /**
      * An ACM certificate; the API load balancer then terminates TLS on 443 with a modern policy.
-     * @default none: port 443 passes TLS through to the cluster
      * Rule: an ACM certificate ARN, `arn:aws…:acm:REGION:ACCOUNT:certificate/ID`.
+     * @default none: port 443 passes TLS through to the cluster
      */
     sslCertificateArn?: pulumi.Input<string>;
     /**
@@ -286,27 +317,27 @@ export interface CortexSecureClusterArgs {
     clusterEndpointPublicAccess?: boolean;
     /**
      * Who may reach the public Kubernetes API endpoint.
-     * @default ["0.0.0.0/0"]
      * Rule: valid IPv4 network CIDRs; only with `clusterEndpointPublicAccess`.
+     * @default ["0.0.0.0/0"]
      */
     clusterEndpointPublicAccessCidrs?: string[];
     /**
      * The KMS key that envelope-encrypts Kubernetes secrets.
-     * @default none: a KMS key with rotation is created
      * Rule: a KMS key ARN, `arn:aws…:kms:REGION:ACCOUNT:key/ID`.
+     * @default none: a KMS key with rotation is created
      */
     secretsEncryptionKeyArn?: pulumi.Input<string>;
     /**
      * Control-plane log types sent to CloudWatch.
-     * @default all five: api, audit, authenticator, controllerManager, scheduler
      * Rule: each one of those, no repeats.
+     * @default all five: api, audit, authenticator, controllerManager, scheduler
      */
     controlPlaneLogTypes?: ControlPlaneLogType[];
     /**
      * Retention of every log group the component creates.
-     * @default 365
      * Rule: a CloudWatch-allowed value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
      * 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653).
+     * @default 365
      */
     logRetentionDays?: number;
     /**
@@ -316,8 +347,8 @@ export interface CortexSecureClusterArgs {
     operatorNodeGroup?: OperatorNodeGroupSpec;
     /**
      * The worker node groups that serve the APIs.
-     * @default one group `worker`: `m5.large`, 1–5 instances
      * Rule: 1–100 groups with unique names.
+     * @default one group `worker`: `m5.large`, 1–5 instances
      */
     nodeGroups?: NodeGroupSpec[];
     /**
@@ -327,8 +358,8 @@ export interface CortexSecureClusterArgs {
     runtimeCredentials?: RuntimeCredentials;
     /**
      * S3 buckets with exported models the runtime may read (read-only).
-     * @default []
      * Rule: each an S3 bucket ARN, `arn:aws…:s3:::BUCKET`.
+     * @default []
      */
     modelBucketArns?: pulumi.Input<string>[];
     /**
@@ -339,15 +370,15 @@ export interface CortexSecureClusterArgs {
     cliUser?: boolean;
     /**
      * VPCs to peer with.
-     * @default []
      * Rule: see {@link PeerSpec}; CIDRs overlap neither the cluster VPC nor each other.
+     * @default []
      */
     vpcPeering?: PeerSpec[];
     /**
      * Tags on every taggable resource, beside `cortex.dev/cluster-name`.
-     * @default {}
      * Rule: key 1–127 chars, value 1–255 chars, no leading/trailing space; no key starting with
      * `aws:`, `kubernetes.io/`, `k8s.io/`, `eksctl.` (any case) or `cortex.dev/`.
+     * @default {}
      */
     tags?: Record<string, string>;
     /**
@@ -358,11 +389,3 @@ export interface CortexSecureClusterArgs {
      */
     protectData?: boolean;
 }
-
-/** The EKS version used when `kubernetesVersion` is not set. */
-export const DEFAULT_KUBERNETES_VERSION = "1.34";
-
-/** Retention values CloudWatch Logs accepts. */
-export const LOG_RETENTION_DAYS: readonly number[] = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];

@@ -1,41 +1,53 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
+import { z } from "zod";
 import { CortexSecureClusterArgs } from "./args";
-import { ARGUMENT_NAMES, ArgumentProblem, CortexSecureClusterArgsError, findArgumentProblems } from "./validation";
+import { ArgumentProblem, CortexSecureClusterArgsError } from "./problems";
+import { rememberProblems, stackNameProblems } from "./settings";
+import { findArgumentProblems } from "./validate";
+import { ARGUMENT_NAMES, argsSchema } from "./valueRules";
 
 /** The stack config namespace: the project name in `Pulumi.yaml`. */
 export const CONFIG_NAMESPACE = "cortex-secure-cluster";
 
+/** The top-level keys Pulumi reads in a `Pulumi.<stack>.yaml`. */
+const STACK_FILE_KEYS = new Set(["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"]);
+
 type ConfigKind = "string" | "boolean" | "number" | "structured";
 
-const BOOLEAN_KEYS = new Set(["flowLogs", "apiGateway", "clusterEndpointPublicAccess", "cliUser", "protectData"]);
-const NUMBER_KEYS = new Set(["logRetentionDays"]);
-const STRING_KEYS = new Set([
-    "clusterName",
-    "kubernetesVersion",
-    "vpcCidr",
-    "subnetVisibility",
-    "natGateway",
-    "vpcEndpoints",
-    "apiLoadBalancerScheme",
-    "operatorLoadBalancerScheme",
-    "sslCertificateArn",
-    "secretsEncryptionKeyArn",
-]);
+/** The zod type at the heart of an argument's rule, under its optional and refinement wrappers. */
+function ruleType(key: string): string | undefined {
+    let rule: z.core.$ZodType | undefined = (argsSchema.shape as Record<string, z.core.$ZodType>)[key];
+    while (rule && (rule._zod.def.type === "optional" || rule._zod.def.type === "pipe")) {
+        const def = rule._zod.def as { innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+        rule = def.innerType ?? def.in;
+    }
+    return rule?._zod.def.type;
+}
+
+/** How a stack config key's raw string is read, from the argument's rule: every argument is a config key of the same name. */
+export function configKind(key: string): ConfigKind {
+    switch (ruleType(key)) {
+        case "boolean":
+            return "boolean";
+        case "number":
+            return "number";
+        // `unknown` is a value that may be an Output: in stack config, a string.
+        case "string":
+        case "enum":
+        case "unknown":
+            return "string";
+        default:
+            return "structured";
+    }
+}
 
 /**
- * The settings that may be stored as secrets. Each is handed to the component as a Pulumi secret;
- * any other setting ends up in resource names, tags or plain outputs, where a secret would leak.
+ * The settings that may be stored as secrets: those whose rule waits for Outputs, and the runtime
+ * credentials. Each is handed to the component as a Pulumi secret; any other setting ends up in
+ * resource names, tags or plain outputs, where a secret would leak.
  */
-const SECRET_CAPABLE_KEYS = new Set(["runtimeCredentials", "sslCertificateArn", "secretsEncryptionKeyArn"]);
-
-/** How a stack config key's raw string is read: every argument is a config key of the same name. */
-export function configKind(key: string): ConfigKind {
-    if (BOOLEAN_KEYS.has(key)) return "boolean";
-    if (NUMBER_KEYS.has(key)) return "number";
-    if (STRING_KEYS.has(key)) return "string";
-    return "structured";
-}
+const SECRET_CAPABLE_KEYS = new Set([...ARGUMENT_NAMES.filter((key) => ruleType(key) === "unknown"), "runtimeCredentials"]);
 
 /**
  * The raw config string as the argument's type. A string that is not of that type is passed on
@@ -80,6 +92,7 @@ export function parseStackConfig(
     config: Record<string, string>,
     secretKeys: ReadonlySet<string> = new Set(),
     namespace = CONFIG_NAMESPACE,
+    stackName?: string,
 ): CortexSecureClusterArgs {
     const problems: ArgumentProblem[] = [];
     const args: Record<string, unknown> = {};
@@ -102,6 +115,8 @@ export function parseStackConfig(
                 value: raw,
                 allowed: `a plain value, set without --secret: ${key} ends up in resource names, tags or plain outputs (only ${[...SECRET_CAPABLE_KEYS].join(", ")} may be secrets)`,
             });
+            // Its own rule is not run: a secret's text may be ciphertext, which would read as a second, false problem.
+            continue;
         }
         const { value, problem } = parseValue(key, raw);
         if (problem) problems.push(problem);
@@ -119,7 +134,8 @@ export function parseStackConfig(
         });
     }
 
-    problems.push(...findArgumentProblems(args));
+    const argumentProblems = findArgumentProblems(args);
+    problems.push(...argumentProblems, ...stackNameProblems(stackName));
     // Unparsed runtimeCredentials text may hold a key even when not stored as a secret: never show it.
     const hidden = (problem: ArgumentProblem) =>
         isSecret(rootArgument(problem.argument)) || (problem.argument === "runtimeCredentials" && typeof problem.value === "string");
@@ -127,7 +143,10 @@ export function parseStackConfig(
     if (shown.length > 0) {
         throw new CortexSecureClusterArgsError(shown, `stack config (namespace ${namespace})`);
     }
-    return keepSecrets(args, isSecret) as CortexSecureClusterArgs;
+    const parsed = keepSecrets(args, isSecret) as CortexSecureClusterArgs;
+    // The component resolves these very arguments: it need not check them again.
+    rememberProblems(parsed, argumentProblems);
+    return parsed;
 }
 
 /** The settings set with `--secret`, as Pulumi secrets, so no resource or output shows them in plain text. */
@@ -141,7 +160,7 @@ function keepSecrets(args: Record<string, unknown>, isSecret: (key: string) => b
             secretAccessKey: pulumi.secret(credentials.secretAccessKey as string),
         };
     }
-    for (const key of ["sslCertificateArn", "secretsEncryptionKeyArn"]) {
+    for (const key of [...SECRET_CAPABLE_KEYS].filter((key) => key !== "runtimeCredentials")) {
         if (isSecret(key) && typeof args[key] === "string") kept[key] = pulumi.secret(args[key]);
     }
     return kept;
@@ -157,6 +176,20 @@ export function readStackFile(yamlText: string): { config: Record<string, string
     if (document.errors.length > 0) {
         throw new Error(`Invalid stack file: ${document.errors.map((error) => error.message).join("; ")}`);
     }
+    const top = document.contents;
+    if (top !== null && !YAML.isMap(top)) {
+        throw new Error("Invalid stack file: it is not a map of `config:` and Pulumi's own keys");
+    }
+    // A setting written beside `config:` instead of under it would be ignored by Pulumi without a word.
+    const misplaced = (top?.items ?? [])
+        .map((pair) => String(YAML.isScalar(pair.key) ? pair.key.value : pair.key))
+        .filter((key) => !STACK_FILE_KEYS.has(key));
+    if (misplaced.length > 0) {
+        throw new Error(
+            `Invalid stack file: ${misplaced.map((key) => JSON.stringify(key)).join(", ")} ${misplaced.length === 1 ? "is" : "are"} not a key of a stack file ` +
+                `(${[...STACK_FILE_KEYS].join(", ")}); settings go under \`config:\`, as \`${CONFIG_NAMESPACE}:NAME\``,
+        );
+    }
     const configNode = document.get("config", true);
     const config: Record<string, string> = {};
     const secretKeys = new Set<string>();
@@ -166,8 +199,10 @@ export function readStackFile(yamlText: string): { config: Record<string, string
     if (!YAML.isMap(configNode)) {
         throw new Error("Invalid stack file: `config` is not a map");
     }
+    const bare: string[] = [];
     for (const pair of configNode.items) {
         const key = String(YAML.isScalar(pair.key) ? pair.key.value : pair.key);
+        if (!key.includes(":")) bare.push(key);
         const node = pair.value;
         if (YAML.isScalar(node)) {
             config[key] = scalarText(node);
@@ -180,6 +215,11 @@ export function readStackFile(yamlText: string): { config: Record<string, string
             continue;
         }
         config[key] = JSON.stringify(replaceSecure(value, () => secretKeys.add(key)));
+    }
+    if (bare.length > 0) {
+        throw new Error(
+            `Invalid stack file: config keys need their namespace, e.g. ${bare.map((key) => `\`${CONFIG_NAMESPACE}:${key}\``).join(", ")}`,
+        );
     }
     return { config, secretKeys };
 }

@@ -2,30 +2,19 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createApiGateway } from "./apiGateway";
 import { CortexSecureClusterArgs } from "./args";
-import { cliEnvironmentOutputs, CortexCliEnvironment, environmentNameProblem } from "./cliEnvironment";
+import { cliEnvironmentOutputs, CortexCliEnvironment } from "./cliEnvironment";
 import { createCluster } from "./cluster";
+import { CLUSTER_NAME_TAG, CORTEX_SECURE_CLUSTER_TYPE } from "./constants";
 import { createIdentity } from "./identity";
 import { createLoadBalancers } from "./loadBalancers";
 import { createNetwork } from "./network";
+import { createNodeGroups } from "./nodeGroups";
 import { createVpcPeering } from "./peering";
+import { resolveSettings, Settings } from "./settings";
 import { createStorage } from "./storage";
-import { CLUSTER_NAME_TAG, CORTEX_SECURE_CLUSTER_TYPE } from "./constants";
-import { CortexSecureClusterArgsError, findArgumentProblems, ResolvedArgs, resolveArgs } from "./validation";
 
-/** Checks the arguments, and the stack name that becomes the CLI environment's name, in one error. */
-export function settingsFor(args: CortexSecureClusterArgs, stackName: string): ResolvedArgs {
-    const stackNameProblem = environmentNameProblem(stackName);
-    const problems = [
-        ...findArgumentProblems(args),
-        ...(stackNameProblem
-            ? [{ argument: "the stack name (the Cortex CLI environment's name)", value: stackName, allowed: stackNameProblem }]
-            : []),
-    ];
-    if (problems.length > 0) {
-        throw new CortexSecureClusterArgsError(problems);
-    }
-    return resolveArgs(args);
-}
+/** The settings each component was built from, kept off the class so they are no output. */
+const settingsOfComponent = new WeakMap<CortexSecureCluster, Settings>();
 
 /**
  * The AWS infrastructure Cortex serves ML model APIs on, secure by default: a VPC, EKS node groups
@@ -33,8 +22,6 @@ export function settingsFor(args: CortexSecureClusterArgs, stackName: string): R
  * credentials, and the outputs that configure the Cortex CLI.
  */
 export class CortexSecureCluster extends pulumi.ComponentResource {
-    /** The arguments with every default applied: what was actually built. */
-    public readonly settings: ResolvedArgs;
     /** The cluster VPC's id. */
     public readonly vpcId: pulumi.Output<string>;
     /** The public subnets (internet-facing load balancers; the nodes when visibility is public). */
@@ -71,7 +58,7 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
     public readonly runtimeRoleArn: pulumi.Output<string> | undefined;
     /** The runtime policy; with `provided` keys, attach it to the identity the keys belong to. */
     public readonly runtimePolicyArn: pulumi.Output<string>;
-    /** The CLI user's access key id, for the CLI environment: only with `cliUser`. */
+    /** The CLI user's access key id: only with `cliUser`. */
     public readonly cliAccessKeyId: pulumi.Output<string> | undefined;
     /** The CLI user's secret access key, a Pulumi secret: only with `cliUser`. */
     public readonly cliSecretAccessKey: pulumi.Output<string> | undefined;
@@ -80,45 +67,50 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
     /** The `cortex env configure` command for that environment; it names the CLI key's shell variables, never the key. */
     public readonly cliConfigureCommand: pulumi.Output<string>;
 
-    constructor(name: string, args: CortexSecureClusterArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
-        // Every rule is checked before anything is registered.
-        const settings = settingsFor(args, pulumi.getStack());
-        super(CORTEX_SECURE_CLUSTER_TYPE, name, {}, opts);
-        this.settings = settings;
+    /** The arguments with every default applied: what was actually built. */
+    get settings(): Settings {
+        return settingsOfComponent.get(this)!;
+    }
 
-        const tags = { ...settings.tags, [CLUSTER_NAME_TAG]: settings.clusterName };
-        const network = createNetwork(name, settings, tags, this);
+    constructor(name: string, args: CortexSecureClusterArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+        // Every rule is checked before anything is registered; Output values when they resolve.
+        const checkedBy: { component?: CortexSecureCluster } = {};
+        const settings = resolveSettings(args, { stackName: pulumi.getStack(), owner: () => checkedBy.component });
+        super(CORTEX_SECURE_CLUSTER_TYPE, name, {}, opts);
+        checkedBy.component = this;
+        settingsOfComponent.set(this, settings);
+        // What every part is given: its name prefix, its parent and the tags.
+        const { parent, tags } = { parent: this, tags: { ...settings.tags, [CLUSTER_NAME_TAG]: settings.clusterName } };
+
+        const network = createNetwork({ name, settings, tags, parent });
+        const cluster = createCluster({ name, settings, network, tags, parent });
+        const nodeGroups = createNodeGroups({ name, settings, network, cluster, tags, parent });
+        const loadBalancers = createLoadBalancers({ name, settings, network, nodeGroups, tags, parent });
+        const storage = createStorage({ name, settings, tags, parent });
+        const identity = createIdentity({
+            name,
+            settings,
+            dependencies: { storage, oidcProvider: { arn: cluster.oidcProviderArn, issuerHost: cluster.oidcProviderUrl } },
+            tags,
+            parent,
+        });
+
         this.vpcId = network.vpcId;
         this.publicSubnetIds = network.publicSubnetIds;
         this.privateSubnetIds = network.privateSubnetIds;
-
-        const cluster = createCluster(name, settings, network, tags, this);
         this.clusterName = cluster.clusterName;
         this.kubeconfig = cluster.kubeconfig;
         this.oidcProviderArn = cluster.oidcProviderArn;
-
-        const loadBalancers = createLoadBalancers(name, settings, network, cluster, tags, this);
         this.apiLoadBalancerDnsName = loadBalancers.api.dnsName;
         this.operatorLoadBalancerDnsName = loadBalancers.operator.dnsName;
         this.apiEndpoint = pulumi.interpolate`${settings.sslCertificateArn ? "https" : "http"}://${loadBalancers.api.dnsName}`;
         this.operatorEndpoint = pulumi.interpolate`https://${loadBalancers.operator.dnsName}`;
         this.apiGatewayEndpoint = settings.apiGateway
-            ? createApiGateway(name, settings, network, loadBalancers.api, tags, this)
+            ? createApiGateway({ name, settings, network, apiLoadBalancer: loadBalancers.api, tags, parent })
             : undefined;
-
-        this.vpcPeeringConnectionIds = createVpcPeering(name, settings, network, tags, this);
-
-        const storage = createStorage(name, settings, tags, this);
+        this.vpcPeeringConnectionIds = createVpcPeering({ name, settings, network, tags, parent });
         this.bucketName = storage.bucketName;
         this.logGroupName = storage.logGroupName;
-
-        const identity = createIdentity(
-            name,
-            settings,
-            { storage, oidcProvider: { arn: cluster.oidcProviderArn, issuerHost: cluster.oidcProviderUrl } },
-            tags,
-            this,
-        );
         this.runtimeAccessKeyId = identity.runtimeAccessKeyId;
         this.runtimeSecretAccessKey = identity.runtimeSecretAccessKey;
         this.runtimeRoleArn = identity.runtimeRoleArn;
@@ -130,7 +122,7 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         const cli = cliEnvironmentOutputs({
             stackName: pulumi.getStack(),
             operatorEndpoint: this.operatorEndpoint,
-            region: aws.getRegionOutput({}, { parent: this }).region,
+            region: aws.getRegionOutput({}, { parent }).region,
             cliUser: settings.cliUser,
             cliKey:
                 identity.cliAccessKeyId && identity.cliSecretAccessKey
@@ -149,28 +141,38 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
                     operator: { scheme: settings.operatorLoadBalancerScheme, allowList: settings.operatorLoadBalancerCidrAllowList },
                 },
             },
-            vpcId: this.vpcId,
-            publicSubnetIds: this.publicSubnetIds,
-            privateSubnetIds: this.privateSubnetIds,
-            clusterName: this.clusterName,
-            kubeconfig: this.kubeconfig,
-            oidcProviderArn: this.oidcProviderArn,
-            apiLoadBalancerDnsName: this.apiLoadBalancerDnsName,
-            operatorLoadBalancerDnsName: this.operatorLoadBalancerDnsName,
-            apiEndpoint: this.apiEndpoint,
-            operatorEndpoint: this.operatorEndpoint,
-            apiGatewayEndpoint: this.apiGatewayEndpoint,
-            vpcPeeringConnectionIds: this.vpcPeeringConnectionIds,
-            bucketName: this.bucketName,
-            logGroupName: this.logGroupName,
-            runtimeAccessKeyId: this.runtimeAccessKeyId,
-            runtimeSecretAccessKey: this.runtimeSecretAccessKey,
-            runtimeRoleArn: this.runtimeRoleArn,
-            runtimePolicyArn: this.runtimePolicyArn,
-            cliAccessKeyId: this.cliAccessKeyId,
-            cliSecretAccessKey: this.cliSecretAccessKey,
-            cliEnvironment: this.cliEnvironment,
-            cliConfigureCommand: this.cliConfigureCommand,
+            ...componentOutputs(this),
         });
     }
+}
+
+/**
+ * Every output of the component by name: what it registers and what the stack program exports.
+ * An output a mode does not make is undefined (and so no stack output).
+ */
+export function componentOutputs(cluster: CortexSecureCluster): Record<string, pulumi.Output<unknown> | undefined> {
+    return {
+        vpcId: cluster.vpcId,
+        publicSubnetIds: cluster.publicSubnetIds,
+        privateSubnetIds: cluster.privateSubnetIds,
+        clusterName: cluster.clusterName,
+        kubeconfig: cluster.kubeconfig,
+        oidcProviderArn: cluster.oidcProviderArn,
+        apiLoadBalancerDnsName: cluster.apiLoadBalancerDnsName,
+        operatorLoadBalancerDnsName: cluster.operatorLoadBalancerDnsName,
+        apiEndpoint: cluster.apiEndpoint,
+        operatorEndpoint: cluster.operatorEndpoint,
+        apiGatewayEndpoint: cluster.apiGatewayEndpoint,
+        vpcPeeringConnectionIds: cluster.vpcPeeringConnectionIds,
+        bucketName: cluster.bucketName,
+        logGroupName: cluster.logGroupName,
+        runtimeAccessKeyId: cluster.runtimeAccessKeyId,
+        runtimeSecretAccessKey: cluster.runtimeSecretAccessKey,
+        runtimeRoleArn: cluster.runtimeRoleArn,
+        runtimePolicyArn: cluster.runtimePolicyArn,
+        cliAccessKeyId: cluster.cliAccessKeyId,
+        cliSecretAccessKey: cluster.cliSecretAccessKey,
+        cliEnvironment: cluster.cliEnvironment,
+        cliConfigureCommand: cluster.cliConfigureCommand,
+    };
 }

@@ -8,10 +8,12 @@ export {
     CONTROL_PLANE_LOG_TYPES,
     ACTIONS_ONLY_ON_ANY_RESOURCE,
 } from "./constants";
-export { ArgumentProblem, CortexSecureClusterArgsError, ResolvedArgs, findArgumentProblems, resolveArgs } from "./validation";
+export { DEFAULT_KUBERNETES_VERSION } from "./defaults";
+export { ArgumentProblem, CortexSecureClusterArgsError } from "./problems";
+export { findArgumentProblems } from "./validate";
+export { Settings, NodeGroupSettings, resolveSettings } from "./settings";
 export { CONFIG_NAMESPACE, parseStackConfig, readStackFile } from "./config";
-export { defaultAvailabilityZones } from "./network";
 export { CLI_KEY_SHELL_VARIABLES, CortexCliEnvironment } from "./cliEnvironment";
 export { tlsOnlyBucketPolicy } from "./storage";
-export { RuntimePolicyScope, ServiceAccountRef, runtimePolicy, serviceAccountTrustPolicy } from "./identity";
+export { RuntimePolicyScope, ServiceAccountRef, runtimePolicy, serviceAccountTrustPolicy } from "./runtimePolicy";
 export { PolicyDocument, PolicyStatement } from "./policyDocument";

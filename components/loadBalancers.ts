@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancerScheme } from "./args";
-import { BuiltNodeGroup, Cluster } from "./cluster";
 import { LOAD_BALANCER_TAG } from "./constants";
 import { Network } from "./network";
-import { checkWhenResolved, ResolvedArgs, valueRules } from "./validation";
+import { BuiltNodeGroup, NodeGroups } from "./nodeGroups";
+import { Settings } from "./settings";
 
 /** Which of Cortex's two load balancers: Cortex's CLI finds each by the `cortex.dev/load-balancer` tag. */
 export type LoadBalancerRole = "api" | "operator";
@@ -38,19 +38,30 @@ export interface LoadBalancerPlan {
  * The two load balancers as the arguments ask for them: pure, so the posture can be shown and
  * checked without building anything.
  */
-export function planLoadBalancers(args: ResolvedArgs): LoadBalancerPlan[] {
-    const ports = args.loadBalancerNodePorts;
+export type LoadBalancerSettings = Pick<
+    Settings,
+    | "clusterName"
+    | "apiLoadBalancerScheme"
+    | "operatorLoadBalancerScheme"
+    | "apiLoadBalancerCidrAllowList"
+    | "operatorLoadBalancerCidrAllowList"
+    | "loadBalancerNodePorts"
+    | "sslCertificateArn"
+>;
+
+export function planLoadBalancers(settings: LoadBalancerSettings): LoadBalancerPlan[] {
+    const ports = settings.loadBalancerNodePorts;
     const tierOf = (scheme: LoadBalancerScheme) => (scheme === "internal" ? "private" : "public");
     return [
         {
             role: "api",
-            scheme: args.apiLoadBalancerScheme,
-            subnetTier: tierOf(args.apiLoadBalancerScheme),
-            allowList: args.apiLoadBalancerCidrAllowList,
+            scheme: settings.apiLoadBalancerScheme,
+            subnetTier: tierOf(settings.apiLoadBalancerScheme),
+            allowList: settings.apiLoadBalancerCidrAllowList,
             listeners: [
                 { port: 80, protocol: "TCP", nodePort: ports.apiHttp },
                 // Terminated TLS arrives at the gateway as plain HTTP; passed-through TLS at its TLS port.
-                args.sslCertificateArn
+                settings.sslCertificateArn
                     ? { port: 443, protocol: "TLS", nodePort: ports.apiHttp }
                     : { port: 443, protocol: "TCP", nodePort: ports.apiHttps },
             ],
@@ -58,9 +69,9 @@ export function planLoadBalancers(args: ResolvedArgs): LoadBalancerPlan[] {
         },
         {
             role: "operator",
-            scheme: args.operatorLoadBalancerScheme,
-            subnetTier: tierOf(args.operatorLoadBalancerScheme),
-            allowList: args.operatorLoadBalancerCidrAllowList,
+            scheme: settings.operatorLoadBalancerScheme,
+            subnetTier: tierOf(settings.operatorLoadBalancerScheme),
+            allowList: settings.operatorLoadBalancerCidrAllowList,
             listeners: [{ port: 443, protocol: "TCP", nodePort: ports.operatorHttps }],
             targets: "operator",
         },
@@ -82,44 +93,37 @@ export interface LoadBalancers {
 }
 
 /** Builds the API and operator network load balancers with their security groups, listeners and targets. */
-export function createLoadBalancers(
-    name: string,
-    args: ResolvedArgs,
-    network: Network,
-    cluster: Cluster,
-    tags: Record<string, string>,
-    parent: pulumi.Resource,
-): LoadBalancers {
-    const certificateArn = args.sslCertificateArn
-        ? checkWhenResolved("sslCertificateArn", valueRules.acmCertificateArn, args.sslCertificateArn, parent)
-        : undefined;
-    const [api, operator] = planLoadBalancers(args).map((plan) =>
-        createLoadBalancer(
-            name,
-            args,
+export function createLoadBalancers(part: {
+    name: string;
+    settings: LoadBalancerSettings;
+    network: Pick<Network, "vpcId" | "publicSubnetIds" | "privateSubnetIds">;
+    nodeGroups: NodeGroups;
+    tags: Record<string, string>;
+    parent: pulumi.Resource;
+}): LoadBalancers {
+    const { nodeGroups } = part;
+    const [api, operator] = planLoadBalancers(part.settings).map((plan) =>
+        createLoadBalancer({
+            ...part,
             plan,
-            network,
-            cluster,
-            plan.targets === "operator" ? [cluster.operatorNodeGroup] : cluster.workerNodeGroups,
-            certificateArn,
-            tags,
-            parent,
-        ),
+            targets: plan.targets === "operator" ? [nodeGroups.operator] : nodeGroups.workers,
+            nodeSecurityGroupId: nodeGroups.nodeSecurityGroupId,
+        }),
     );
     return { api, operator };
 }
 
-function createLoadBalancer(
-    name: string,
-    args: ResolvedArgs,
-    plan: LoadBalancerPlan,
-    network: Network,
-    cluster: Cluster,
-    nodeGroups: BuiltNodeGroup[],
-    certificateArn: pulumi.Output<string> | undefined,
-    tags: Record<string, string>,
-    parent: pulumi.Resource,
-): BuiltLoadBalancer {
+function createLoadBalancer(part: {
+    name: string;
+    settings: LoadBalancerSettings;
+    plan: LoadBalancerPlan;
+    network: Pick<Network, "vpcId" | "publicSubnetIds" | "privateSubnetIds">;
+    targets: BuiltNodeGroup[];
+    nodeSecurityGroupId: pulumi.Output<string>;
+    tags: Record<string, string>;
+    parent: pulumi.Resource;
+}): BuiltLoadBalancer {
+    const { name, settings, plan, network, targets, nodeSecurityGroupId, tags, parent } = part;
     const prefix = `${name}-${plan.role}-lb`;
     const lbTags = { ...tags, [LOAD_BALANCER_TAG]: plan.role };
     const listenerPorts = [...new Set(plan.listeners.map((listener) => listener.port))];
@@ -129,8 +133,8 @@ function createLoadBalancer(
         prefix,
         {
             vpcId: network.vpcId,
-            description: `Cortex ${plan.role} load balancer of ${args.clusterName}: its allow list on its listener ports only`,
-            tags: { ...lbTags, Name: `${args.clusterName}-${plan.role}-lb` },
+            description: `Cortex ${plan.role} load balancer of ${settings.clusterName}: its allow list on its listener ports only`,
+            tags: { ...lbTags, Name: `${settings.clusterName}-${plan.role}-lb` },
         },
         { parent },
     );
@@ -160,7 +164,7 @@ function createLoadBalancer(
                 ipProtocol: "tcp",
                 fromPort: nodePort,
                 toPort: nodePort,
-                referencedSecurityGroupId: cluster.nodeSecurityGroupId,
+                referencedSecurityGroupId: nodeSecurityGroupId,
                 description: `to the nodes' NodePort ${nodePort} (traffic and health checks)`,
                 tags: lbTags,
             },
@@ -169,7 +173,7 @@ function createLoadBalancer(
         new aws.vpc.SecurityGroupIngressRule(
             `${prefix}-to-nodes-${nodePort}`,
             {
-                securityGroupId: cluster.nodeSecurityGroupId,
+                securityGroupId: nodeSecurityGroupId,
                 ipProtocol: "tcp",
                 fromPort: nodePort,
                 toPort: nodePort,
@@ -213,7 +217,7 @@ function createLoadBalancer(
             { parent },
         );
         targetGroups.set(nodePort, targetGroup);
-        for (const group of nodeGroups) {
+        for (const group of targets) {
             new aws.autoscaling.Attachment(
                 `${prefix}-${nodePort}-${group.spec.name}`,
                 {
@@ -241,7 +245,7 @@ function createLoadBalancer(
                 loadBalancerArn: loadBalancer.arn,
                 port: listener.port,
                 protocol: listener.protocol,
-                ...(listener.protocol === "TLS" ? { certificateArn, sslPolicy: TLS_POLICY } : {}),
+                ...(listener.protocol === "TLS" ? { certificateArn: settings.sslCertificateArn, sslPolicy: TLS_POLICY } : {}),
                 defaultActions: [{ type: "forward", targetGroupArn: targetGroups.get(listener.nodePort)!.arn }],
                 tags: lbTags,
             },

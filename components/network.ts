@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { checkWhenResolved, ResolvedArgs, valueRules } from "./validation";
+import { PolicyDocument, policyJson } from "./policyDocument";
+import { Settings } from "./settings";
 
 /** What the other parts need to know of the network. */
 export interface Network {
@@ -10,15 +11,11 @@ export interface Network {
     vpcCidr: string;
     publicSubnetIds: pulumi.Output<string[]>;
     privateSubnetIds: pulumi.Output<string[]>;
-    /** Every route table of the cluster VPC: each gets the routes to the peers. */
-    routeTableIds: pulumi.Output<string[]>;
     /**
-     * How many route tables there are, known before their ids (during a preview), so resources
-     * per route table can be declared and shown before the VPC exists.
+     * The route tables that get routes to peers and the S3 gateway endpoint, and how many there are,
+     * known before their ids (during a preview) so one route per table can be declared up front.
      */
-    routeTableCount: pulumi.Output<number>;
-    /** The zones the new VPC spans (for an existing VPC: unknown here, empty). */
-    availabilityZones: pulumi.Output<string[]>;
+    routeTables: { ids: pulumi.Output<string[]>; count: number | undefined };
     /** The subnets the nodes live in, per `subnetVisibility`. */
     nodeSubnetIds: pulumi.Output<string[]>;
 }
@@ -26,19 +23,12 @@ export interface Network {
 /** Interface endpoints a node needs to join the cluster and pull images with no internet route. */
 export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "sts", "ec2", "logs", "elasticloadbalancing", "autoscaling"];
 
-/** Zones EKS cannot place control-plane or node capacity in. */
-const ZONES_WITHOUT_EKS = new Set(["us-east-1e"]);
-
 /**
- * The zones a new VPC uses when none are given: the region's first available zones, 3 of them,
- * or 2 in us-east-1 (whose older zones are often out of capacity), never one EKS does not serve.
+ * How many zones a new VPC spans when none are given: 3, or 2 in us-east-1 (whose older zones are
+ * often out of capacity). awsx takes the region's first zones, so `us-east-1e` is never among them.
  */
-export function defaultAvailabilityZones(region: string, availableZoneNames: string[]): string[] {
-    const wanted = region === "us-east-1" ? 2 : 3;
-    return [...availableZoneNames]
-        .filter((zone) => !ZONES_WITHOUT_EKS.has(zone))
-        .sort()
-        .slice(0, wanted);
+export function defaultZoneCount(region: string | undefined): number {
+    return region === "us-east-1" ? 2 : 3;
 }
 
 /** awsx gives every subnet a route table of its own: one public and one private per zone. */
@@ -46,105 +36,102 @@ const SUBNETS_PER_ZONE = 2;
 
 const AWSX_NAT_STRATEGY = { none: "None", single: "Single", highly_available: "OnePerAz" } as const;
 
-/** Builds the cluster's network: a new VPC, or the given one, with endpoints and flow logs per the arguments. */
-export function createNetwork(name: string, args: ResolvedArgs, tags: Record<string, string>, parent: pulumi.Resource): Network {
-    const region = aws.getRegionOutput({}, { parent }).region;
-    const base = args.existingVpc ? existingNetwork(args, parent) : newNetwork(name, args, tags, region, parent);
+/** What the network part reads of the settings. */
+export type NetworkSettings = Pick<
+    Settings,
+    | "clusterName"
+    | "vpcCidr"
+    | "availabilityZones"
+    | "existingVpc"
+    | "natGateway"
+    | "subnetVisibility"
+    | "vpcEndpoints"
+    | "flowLogs"
+    | "logRetentionDays"
+    | "protectData"
+>;
 
-    if (args.vpcEndpoints !== "none") {
-        createVpcEndpoints(name, args, base, region, tags, parent);
+/** Builds the cluster's network: a new VPC, or the given one, with endpoints and flow logs per the settings. */
+export function createNetwork(part: {
+    name: string;
+    settings: NetworkSettings;
+    tags: Record<string, string>;
+    parent: pulumi.Resource;
+}): Network {
+    const { name, settings, tags, parent } = part;
+    const network = settings.existingVpc ? existingNetwork(settings, parent) : newNetwork(name, settings, tags, parent);
+    if (settings.vpcEndpoints !== "none") {
+        createVpcEndpoints(name, settings, network, tags, parent);
     }
-    if (args.flowLogs) {
-        createFlowLogs(name, args, base.vpcId, tags, parent);
+    if (settings.flowLogs) {
+        createFlowLogs(name, settings, network.vpcId, tags, parent);
     }
-    return base;
+    return network;
 }
 
-function newNetwork(
-    name: string,
-    args: ResolvedArgs,
-    tags: Record<string, string>,
-    region: pulumi.Output<string>,
-    parent: pulumi.Resource,
-): Network {
-    const zones = args.availabilityZones
-        ? pulumi.output(args.availabilityZones)
-        : pulumi
-              .all([
-                  region,
-                  aws.getAvailabilityZonesOutput(
-                      { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
-                      { parent },
-                  ),
-              ])
-              .apply(([regionName, available]) => defaultAvailabilityZones(regionName, available.names));
-
-    // awsx needs the zone names as plain strings, so the VPC is declared once they are known.
-    const vpc = zones.apply(
-        (zoneNames) =>
-            new awsx.ec2.Vpc(
-                `${name}-vpc`,
-                {
-                    cidrBlock: args.vpcCidr,
-                    availabilityZoneNames: zoneNames,
-                    enableDnsHostnames: true,
-                    enableDnsSupport: true,
-                    subnetStrategy: "Auto",
-                    natGateways: { strategy: AWSX_NAT_STRATEGY[args.natGateway] },
-                    subnetSpecs: [
-                        // Where load balancers go: Kubernetes and Cortex find subnets by these role tags.
-                        { type: "Public", name: "public", tags: { ...tags, "kubernetes.io/role/elb": "1" } },
-                        { type: "Private", name: "private", tags: { ...tags, "kubernetes.io/role/internal-elb": "1" } },
-                    ],
-                    tags,
-                },
-                { parent },
-            ),
+function newNetwork(name: string, settings: NetworkSettings, tags: Record<string, string>, parent: pulumi.Resource): Network {
+    // The region of the stack's AWS provider config; a program that passes another provider names its zones.
+    const zoneCount = settings.availabilityZones?.length ?? defaultZoneCount(aws.config.region);
+    const vpc = new awsx.ec2.Vpc(
+        `${name}-vpc`,
+        {
+            cidrBlock: settings.vpcCidr,
+            ...(settings.availabilityZones
+                ? { availabilityZoneNames: settings.availabilityZones }
+                : { numberOfAvailabilityZones: zoneCount }),
+            enableDnsHostnames: true,
+            enableDnsSupport: true,
+            subnetStrategy: "Auto",
+            natGateways: { strategy: AWSX_NAT_STRATEGY[settings.natGateway] },
+            subnetSpecs: [
+                // Where load balancers go: Kubernetes and Cortex find subnets by these role tags.
+                { type: "Public", name: "public", tags: { ...tags, "kubernetes.io/role/elb": "1" } },
+                { type: "Private", name: "private", tags: { ...tags, "kubernetes.io/role/internal-elb": "1" } },
+            ],
+            tags,
+        },
+        { parent },
     );
-    const publicSubnetIds = vpc.apply((v) => v.publicSubnetIds);
-    const privateSubnetIds = vpc.apply((v) => v.privateSubnetIds);
     return {
-        vpcId: vpc.apply((v) => v.vpcId),
-        vpcCidr: args.vpcCidr,
-        publicSubnetIds,
-        privateSubnetIds,
+        vpcId: vpc.vpcId,
+        vpcCidr: settings.vpcCidr,
+        publicSubnetIds: vpc.publicSubnetIds,
+        privateSubnetIds: vpc.privateSubnetIds,
         // A remote component hands back route tables as resources (or, in a mock, plain objects): take their ids.
-        routeTableIds: vpc.apply((v) => v.routeTables).apply((tables) => pulumi.all(tables.map((table) => table.id))),
-        routeTableCount: zones.apply((zoneNames) => zoneNames.length * SUBNETS_PER_ZONE),
-        availabilityZones: zones,
-        nodeSubnetIds: args.subnetVisibility === "private" ? privateSubnetIds : publicSubnetIds,
+        routeTables: {
+            ids: vpc.routeTables.apply((tables) => pulumi.all(tables.map((table) => table.id))),
+            count: zoneCount * SUBNETS_PER_ZONE,
+        },
+        nodeSubnetIds: settings.subnetVisibility === "private" ? vpc.privateSubnetIds : vpc.publicSubnetIds,
     };
 }
 
-function existingNetwork(args: ResolvedArgs, parent: pulumi.Resource): Network {
-    const existing = args.existingVpc!;
-    // Ids that arrive as Outputs (from another stack, say) are checked once they resolve.
-    const vpcId = checkWhenResolved("existingVpc.vpcId", valueRules.vpcId, existing.vpcId, parent);
-    const subnets = (tier: "publicSubnetIds" | "privateSubnetIds") =>
-        pulumi.all(existing[tier].map((id, index) => checkWhenResolved(`existingVpc.${tier}[${index}]`, valueRules.subnetId, id, parent)));
-    const publicSubnetIds = subnets("publicSubnetIds");
-    const privateSubnetIds = subnets("privateSubnetIds");
-    const routeTableIds = aws.ec2.getRouteTablesOutput({ vpcId }, { parent }).ids;
+function existingNetwork(settings: NetworkSettings, parent: pulumi.Resource): Network {
+    const existing = settings.existingVpc!;
+    const vpcId = pulumi.output(existing.vpcId);
+    const publicSubnetIds = pulumi.output(existing.publicSubnetIds);
+    const privateSubnetIds = pulumi.output(existing.privateSubnetIds);
     return {
         vpcId,
         vpcCidr: existing.cidrBlock,
         publicSubnetIds,
         privateSubnetIds,
-        routeTableIds,
-        routeTableCount: routeTableIds.apply((ids) => ids.length),
-        availabilityZones: pulumi.output([]),
-        nodeSubnetIds: args.subnetVisibility === "private" ? privateSubnetIds : publicSubnetIds,
+        routeTables: existing.routeTableIds
+            ? { ids: pulumi.all(existing.routeTableIds), count: existing.routeTableIds.length }
+            : // Every route table of the VPC; their number is not known until they are read.
+              { ids: aws.ec2.getRouteTablesOutput({ vpcId }, { parent }).ids, count: undefined },
+        nodeSubnetIds: settings.subnetVisibility === "private" ? privateSubnetIds : publicSubnetIds,
     };
 }
 
 function createVpcEndpoints(
     name: string,
-    args: ResolvedArgs,
+    settings: NetworkSettings,
     network: Network,
-    region: pulumi.Output<string>,
     tags: Record<string, string>,
     parent: pulumi.Resource,
 ): void {
+    const region = aws.getRegionOutput({}, { parent }).region;
     // Model downloads from S3 skip the NAT (and its per-GB charge); gateway endpoints are free.
     new aws.ec2.VpcEndpoint(
         `${name}-s3`,
@@ -152,12 +139,12 @@ function createVpcEndpoints(
             vpcId: network.vpcId,
             serviceName: pulumi.interpolate`com.amazonaws.${region}.s3`,
             vpcEndpointType: "Gateway",
-            routeTableIds: network.routeTableIds,
-            tags: { ...tags, Name: `${args.clusterName}-s3` },
+            routeTableIds: network.routeTables.ids,
+            tags: { ...tags, Name: `${settings.clusterName}-s3` },
         },
         { parent },
     );
-    if (args.vpcEndpoints !== "all") {
+    if (settings.vpcEndpoints !== "all") {
         return;
     }
     const endpointSecurityGroup = new aws.ec2.SecurityGroup(
@@ -166,7 +153,7 @@ function createVpcEndpoints(
             vpcId: network.vpcId,
             description: "VPC interface endpoints: HTTPS from inside the VPC only",
             ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [network.vpcCidr], description: "HTTPS from the VPC" }],
-            tags: { ...tags, Name: `${args.clusterName}-endpoints` },
+            tags: { ...tags, Name: `${settings.clusterName}-endpoints` },
         },
         { parent },
     );
@@ -180,67 +167,65 @@ function createVpcEndpoints(
                 privateDnsEnabled: true,
                 subnetIds: network.privateSubnetIds,
                 securityGroupIds: [endpointSecurityGroup.id],
-                tags: { ...tags, Name: `${args.clusterName}-${service}` },
+                tags: { ...tags, Name: `${settings.clusterName}-${service}` },
             },
             { parent },
         );
     }
 }
 
+/** The flow-logs role's trust: only the flow-logs service, only on behalf of this account (no confused deputy). */
+export function flowLogsTrustPolicy(accountId: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            },
+        ],
+    };
+}
+
+/** What the flow-logs role may do: write to its one log group. */
+export function flowLogsWritePolicy(logGroupArn: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                Resource: [logGroupArn, `${logGroupArn}:*`],
+            },
+        ],
+    };
+}
+
 function createFlowLogs(
     name: string,
-    args: ResolvedArgs,
+    settings: NetworkSettings,
     vpcId: pulumi.Output<string>,
     tags: Record<string, string>,
     parent: pulumi.Resource,
 ): void {
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-flow-logs`,
-        { name: `/aws/vpc/${args.clusterName}/flow-logs`, retentionInDays: args.logRetentionDays, tags },
-        { parent, retainOnDelete: args.protectData },
+        { name: `/aws/vpc/${settings.clusterName}/flow-logs`, retentionInDays: settings.logRetentionDays, tags },
+        { parent, retainOnDelete: settings.protectData },
     );
     const account = aws.getCallerIdentityOutput({}, { parent }).accountId;
     const role = new aws.iam.Role(
         `${name}-flow-logs`,
         {
-            description: `Lets VPC flow logs of ${args.clusterName} write to their log group`,
-            // Only the flow-logs service, and only on behalf of this account (no confused deputy).
-            assumeRolePolicy: account.apply((accountId) =>
-                JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Effect: "Allow",
-                            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-                            Action: "sts:AssumeRole",
-                            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-                        },
-                    ],
-                }),
-            ),
+            description: `Lets VPC flow logs of ${settings.clusterName} write to their log group`,
+            assumeRolePolicy: policyJson(account.apply(flowLogsTrustPolicy)),
             tags,
         },
         { parent },
     );
-    new aws.iam.RolePolicy(
-        `${name}-flow-logs`,
-        {
-            role: role.id,
-            policy: logGroup.arn.apply((arn) =>
-                JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Effect: "Allow",
-                            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                            Resource: [arn, `${arn}:*`],
-                        },
-                    ],
-                }),
-            ),
-        },
-        { parent },
-    );
+    new aws.iam.RolePolicy(`${name}-flow-logs`, { role: role.id, policy: policyJson(logGroup.arn.apply(flowLogsWritePolicy)) }, { parent });
     new aws.ec2.FlowLog(
         `${name}-flow-logs`,
         {

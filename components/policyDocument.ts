@@ -1,3 +1,5 @@
+import * as pulumi from "@pulumi/pulumi";
+
 /** One statement of an IAM policy document, in AWS's JSON shape. */
 export interface PolicyStatement {
     Sid?: string;
@@ -12,4 +14,9 @@ export interface PolicyStatement {
 export interface PolicyDocument {
     Version: "2012-10-17";
     Statement: PolicyStatement[];
+}
+
+/** A policy document as the JSON string IAM and S3 resources take. */
+export function policyJson(document: pulumi.Input<PolicyDocument>): pulumi.Output<string> {
+    return pulumi.output(document).apply((resolved) => JSON.stringify(resolved));
 }

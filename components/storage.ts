@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyDocument } from "./policyDocument";
-import { ResolvedArgs } from "./validation";
+import { PolicyDocument, policyJson } from "./policyDocument";
+import { Settings } from "./settings";
 
 /** The Cortex bucket and log group, as the other parts need them. */
 export interface Storage {
@@ -54,13 +54,23 @@ export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
  * only) and the Cortex log group (retention `logRetentionDays`). With `protectData` both, and the
  * bucket's protective settings, are retained on `pulumi destroy`.
  */
-export function createStorage(name: string, args: ResolvedArgs, tags: Record<string, string>, parent: pulumi.Resource): Storage {
-    const { retainOnDelete, forceDestroy } = dataLifecycle(args.protectData);
+export function createStorage(part: {
+    name: string;
+    settings: Pick<Settings, "clusterName" | "logRetentionDays" | "protectData">;
+    tags: Record<string, string>;
+    parent: pulumi.Resource;
+}): Storage {
+    const { name, settings, tags, parent } = part;
+    const { retainOnDelete, forceDestroy } = dataLifecycle(settings.protectData);
     // The settings are retained with the bucket: a kept bucket must not lose its encryption,
     // public access block or TLS-only policy when the stack is destroyed.
     const opts = { parent, retainOnDelete };
 
-    const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucketPrefix: cortexBucketPrefix(args.clusterName), forceDestroy, tags }, opts);
+    const bucket = new aws.s3.Bucket(
+        `${name}-bucket`,
+        { bucketPrefix: cortexBucketPrefix(settings.clusterName), forceDestroy, tags },
+        opts,
+    );
     new aws.s3.BucketServerSideEncryptionConfiguration(
         `${name}-bucket-encryption`,
         { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
@@ -80,14 +90,14 @@ export function createStorage(name: string, args: ResolvedArgs, tags: Record<str
     );
     new aws.s3.BucketPolicy(
         `${name}-bucket-policy`,
-        { bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))) },
+        { bucket: bucket.id, policy: policyJson(bucket.arn.apply(tlsOnlyBucketPolicy)) },
         // S3 rejects a bucket policy written while the public access block is being changed.
         { ...opts, dependsOn: [publicAccessBlock] },
     );
 
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-cortex-logs`,
-        { name: args.clusterName, retentionInDays: args.logRetentionDays, tags },
+        { name: settings.clusterName, retentionInDays: settings.logRetentionDays, tags },
         { parent, retainOnDelete },
     );
 

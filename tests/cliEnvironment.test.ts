@@ -12,7 +12,7 @@ import {
     cliEnvironmentOutputs,
     CliEnvironmentInputs,
 } from "../components/cliEnvironment";
-import { settingsFor } from "../components/cortexSecureCluster";
+import { resolveSettings } from "../components/settings";
 import { build, isSecret, valueOf } from "./harness";
 import { mockCloud } from "../tools/mockCloud";
 
@@ -318,8 +318,11 @@ describe("cliEnvironment and cliConfigureCommand, through the component", () => 
     }
 
     it("refuses a stack name Cortex reserves, with the arguments' checks", () => {
-        assert.throws(() => settingsFor({}, "local"), /the stack name \(the Cortex CLI environment's name\): got "local"; allowed: /);
-        assert.throws(() => settingsFor({ subnetVisibility: "privat" as never }, "gcp"), /2 problems/);
-        assert.equal(settingsFor({}, "prod").clusterName, "cortex");
+        assert.throws(
+            () => resolveSettings({}, { stackName: "local" }),
+            /the stack name \(the Cortex CLI environment's name\): got "local"; allowed: /,
+        );
+        assert.throws(() => resolveSettings({ subnetVisibility: "privat" as never }, { stackName: "gcp" }), /2 problems/);
+        assert.equal(resolveSettings({}, { stackName: "prod" }).clusterName, "cortex");
     });
 });

@@ -1,7 +1,6 @@
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
-import { amiTypeFor, controlPlaneLogGroupName } from "../components/cluster";
-import { checkWhenResolved, valueRules } from "../components/validation";
+import { controlPlaneLogGroupName } from "../components/cluster";
+import { amiTypeFor } from "../components/nodeGroups";
 import { EXISTING_VPC } from "./fixtures";
 import { build, isSecret, valueOf } from "./harness";
 
@@ -247,22 +246,6 @@ describe("cluster and node groups", () => {
             const kubeconfig = JSON.parse(await valueOf(b.cluster.kubeconfig));
             assert.equal(kubeconfig.kind, "Config");
             assert.match(await valueOf(b.cluster.oidcProviderArn), /^arn:aws:iam::123456789012:oidc-provider\/oidc\.eks\./);
-        });
-
-        it("fails with the argument's name when a value that arrives as an Output breaks its rule", async () => {
-            const parent = new pulumi.ComponentResource("test:index:Parent", "checked-output-parent");
-            const checked = checkWhenResolved("secretsEncryptionKeyArn", valueRules.kmsKeyArn, pulumi.output("alias/my-key"), parent);
-            await assert.rejects(
-                (checked as unknown as { promise(): Promise<string> }).promise(),
-                (error: Error) =>
-                    error instanceof pulumi.ResourceError &&
-                    /secretsEncryptionKeyArn: got "alias\/my-key"; allowed: a KMS key ARN/.test(error.message),
-            );
-            const good = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-            assert.equal(
-                await valueOf(checkWhenResolved("secretsEncryptionKeyArn", valueRules.kmsKeyArn, pulumi.output(good), parent)),
-                good,
-            );
         });
     });
 });

@@ -3,7 +3,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CONFIG_NAMESPACE, CortexSecureClusterArgs, parseStackConfig, readStackFile, resolveArgs } from "../components";
+import { CONFIG_NAMESPACE, CortexSecureClusterArgs, parseStackConfig, readStackFile, resolveSettings } from "../components";
 import { build } from "./harness";
 import { mockCloud } from "../tools/mockCloud";
 
@@ -31,7 +31,7 @@ describe("example stacks", () => {
     }
 
     it("Pulumi.dev.yaml is cheap and open: public nodes, one NAT, both load balancers internet-facing, a small group", () => {
-        const settings = resolveArgs(readStack("dev").args);
+        const settings = resolveSettings(readStack("dev").args);
         assert.equal(settings.subnetVisibility, "public");
         assert.equal(settings.natGateway, "single");
         assert.equal(settings.apiLoadBalancerScheme, "internet-facing");
@@ -46,7 +46,7 @@ describe("example stacks", () => {
     });
 
     it("Pulumi.prod.yaml is private: NAT in every zone, internal operator, allow-listed API, a peered VPC, kept data", () => {
-        const settings = resolveArgs(readStack("prod").args);
+        const settings = resolveSettings(readStack("prod").args);
         assert.equal(settings.subnetVisibility, "private");
         assert.equal(settings.natGateway, "highly_available");
         assert.equal(settings.operatorLoadBalancerScheme, "internal");
@@ -71,7 +71,11 @@ describe("example stacks", () => {
         const { inputs, state } = await vpcOf("dev");
         assert.deepEqual(inputs.natGateways, { strategy: "Single" });
         assert.equal((state.natGateways as unknown[]).length, 1);
-        assert.deepEqual(inputs.availabilityZoneNames, ["us-west-2a", "us-west-2b", "us-west-2c"]);
+        assert.equal(inputs.numberOfAvailabilityZones, 3);
+        assert.deepEqual(
+            new Set((state.subnets as { availabilityZone: string }[]).map((s) => s.availabilityZone)),
+            new Set(["us-west-2a", "us-west-2b", "us-west-2c"]),
+        );
         assert.equal(inputs.cidrBlock, "192.168.0.0/16");
     });
 

@@ -2,10 +2,11 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_NAME_TAG, CortexSecureClusterArgs } from "../components";
 import { ACTIONS_ONLY_ON_ANY_RESOURCE } from "../components/constants";
-import { createIdentity, Identity, OidcProvider, runtimePolicy, serviceAccountTrustPolicy } from "../components/identity";
+import { createIdentity, Identity } from "../components/identity";
+import { OidcProvider, runtimePolicy, serviceAccountTrustPolicy } from "../components/runtimePolicy";
 import { PolicyDocument } from "../components/policyDocument";
 import { createStorage } from "../components/storage";
-import { resolveArgs } from "../components/validation";
+import { resolveSettings } from "../components/settings";
 import { build, Built, isSecret, valueOf } from "./harness";
 import { ACCOUNT_ID, mockCloud, quiescence, RecordedResource } from "../tools/mockCloud";
 import { allows, grants } from "./policyEvaluation";
@@ -370,7 +371,7 @@ describe("runtimeCredentials provided", () => {
     });
 
     it("checks keys that arrive as Outputs when they resolve, naming the argument and never printing the secret", async () => {
-        const settings = resolveArgs({
+        const settings = resolveSettings({
             runtimeCredentials: {
                 mode: "provided",
                 accessKeyId: pulumi.output(accessKeyId),
@@ -400,12 +401,18 @@ class TestParent extends pulumi.ComponentResource {
 /** Builds storage and identity under a test parent; returns the identity and what was registered. */
 async function buildParts(
     name: string,
-    settings: ReturnType<typeof resolveArgs>,
+    settings: ReturnType<typeof resolveSettings>,
     oidcProvider?: OidcProvider,
 ): Promise<{ identity: Identity; resources: RecordedResource[] }> {
     const parent = new TestParent(name);
-    const storage = createStorage(name, settings, {}, parent);
-    const identity = createIdentity(name, settings, { storage, oidcProvider }, { [CLUSTER_NAME_TAG]: settings.clusterName }, parent);
+    const storage = createStorage({ name, settings, tags: {}, parent });
+    const identity = createIdentity({
+        name,
+        settings,
+        dependencies: { storage, oidcProvider },
+        tags: { [CLUSTER_NAME_TAG]: settings.clusterName },
+        parent,
+    });
     await quiescence();
     return { identity, resources: mockCloud.resources.filter((r) => r.name.startsWith(`${name}-`)) };
 }
@@ -419,7 +426,7 @@ describe("runtimeCredentials serviceAccountRole", () => {
     const cluster: OidcProvider = { arn: pulumi.output(OIDC_ARN), issuerHost: pulumi.output(OIDC_ISSUER) };
 
     it("makes a role only the cluster's OIDC provider can hand to default/operator, with the runtime policy", async () => {
-        const settings = resolveArgs({ runtimeCredentials: { mode: "serviceAccountRole" } });
+        const settings = resolveSettings({ runtimeCredentials: { mode: "serviceAccountRole" } });
         const { identity, resources } = await buildParts("sa-default", settings, cluster);
         const role = resources.find((r) => r.type === ROLE && r.name === "sa-default-runtime")!;
         assert.deepEqual(
@@ -436,7 +443,7 @@ describe("runtimeCredentials serviceAccountRole", () => {
     });
 
     it("creates no user and no long-lived keys", async () => {
-        const settings = resolveArgs({ runtimeCredentials: { mode: "serviceAccountRole" } });
+        const settings = resolveSettings({ runtimeCredentials: { mode: "serviceAccountRole" } });
         const { identity, resources } = await buildParts("sa-nokeys", settings, cluster);
         assert.deepEqual(
             resources.filter((r) => [USER, ACCESS_KEY, GROUP].includes(r.type)),
@@ -447,7 +454,7 @@ describe("runtimeCredentials serviceAccountRole", () => {
     });
 
     it("trusts the namespace and service account given", async () => {
-        const settings = resolveArgs({
+        const settings = resolveSettings({
             runtimeCredentials: { mode: "serviceAccountRole", namespace: "cortex", serviceAccount: "cortex-operator" },
         });
         const { resources } = await buildParts("sa-custom", settings, cluster);
@@ -456,11 +463,11 @@ describe("runtimeCredentials serviceAccountRole", () => {
     });
 
     it("refuses to build without the cluster's OIDC provider, naming the argument", () => {
-        const settings = resolveArgs({ runtimeCredentials: { mode: "serviceAccountRole" } });
+        const settings = resolveSettings({ runtimeCredentials: { mode: "serviceAccountRole" } });
         const parent = new TestParent("sa-missing");
-        const storage = createStorage("sa-missing", settings, {}, parent);
+        const storage = createStorage({ name: "sa-missing", settings, tags: {}, parent });
         assert.throws(
-            () => createIdentity("sa-missing", settings, { storage, oidcProvider: undefined }, {}, parent),
+            () => createIdentity({ name: "sa-missing", settings, dependencies: { storage, oidcProvider: undefined }, tags: {}, parent }),
             /runtimeCredentials\.mode: got "serviceAccountRole"; allowed: "serviceAccountRole" only with the cluster's OIDC provider/,
         );
     });

@@ -227,6 +227,7 @@ describe("load balancers", () => {
                 cidrBlock: "10.30.0.0/16",
                 publicSubnetIds: [],
                 privateSubnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"],
+                routeTableIds: ["rtb-0bbbbbbbbbbbbbbb1"],
             },
             vpcPeering: [
                 { vpcId: "vpc-0aaaaaaaaaaaaaaa1", cidrBlock: "172.16.0.0/16" },

@@ -2,7 +2,8 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
-import { CLUSTER_NAME_TAG, CortexSecureClusterArgs, defaultAvailabilityZones } from "../components";
+import { CLUSTER_NAME_TAG, CortexSecureClusterArgs } from "../components";
+import { defaultZoneCount } from "../components/network";
 import { INTERFACE_ENDPOINT_SERVICES } from "../components/network";
 import { build, Built, valueOf } from "./harness";
 import { ACCOUNT_ID, mockCloud } from "../tools/mockCloud";
@@ -25,7 +26,8 @@ interface MockSubnet {
 const vpcInputs = (b: Built) =>
     b.one(VPC).inputs as {
         cidrBlock: string;
-        availabilityZoneNames: string[];
+        availabilityZoneNames?: string[];
+        numberOfAvailabilityZones?: number;
         natGateways: { strategy: string };
         subnetSpecs: { type: string; tags: Record<string, string> }[];
         tags: Record<string, string>;
@@ -54,47 +56,31 @@ const EXISTING = {
 };
 
 describe("network: availability zones", () => {
-    it("defaults to the first 3 zones of a region", () => {
-        assert.deepEqual(defaultAvailabilityZones("us-west-2", ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"]), [
-            "us-west-2a",
-            "us-west-2b",
-            "us-west-2c",
-        ]);
-        assert.deepEqual(defaultAvailabilityZones("eu-west-1", ["eu-west-1c", "eu-west-1a", "eu-west-1b"]), [
-            "eu-west-1a",
-            "eu-west-1b",
-            "eu-west-1c",
-        ]);
-    });
-
-    it("defaults to 2 zones in us-east-1, never us-east-1e", () => {
-        assert.deepEqual(
-            defaultAvailabilityZones("us-east-1", ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"]),
-            ["us-east-1a", "us-east-1b"],
-        );
-        assert.deepEqual(defaultAvailabilityZones("us-east-1", ["us-east-1e", "us-east-1f", "us-east-1d"]), ["us-east-1d", "us-east-1f"]);
-    });
-
-    it("takes what a region has when it has fewer zones", () => {
-        assert.deepEqual(defaultAvailabilityZones("us-west-1", ["us-west-1c", "us-west-1a"]), ["us-west-1a", "us-west-1c"]);
+    it("spans 3 zones by default, 2 in us-east-1", () => {
+        assert.equal(defaultZoneCount("us-west-2"), 3);
+        assert.equal(defaultZoneCount("eu-west-1"), 3);
+        assert.equal(defaultZoneCount(undefined), 3);
+        assert.equal(defaultZoneCount("us-east-1"), 2);
     });
 
     it("spans 3 zones in us-west-2 when building", async () => {
         const b = await build({});
-        assert.deepEqual(vpcInputs(b).availabilityZoneNames, ["us-west-2a", "us-west-2b", "us-west-2c"]);
+        assert.equal(vpcInputs(b).numberOfAvailabilityZones, 3);
+        assert.deepEqual(new Set(vpcState(b).subnets.map((s) => s.availabilityZone)), new Set(["us-west-2a", "us-west-2b", "us-west-2c"]));
     });
 
     it("spans 2 zones in us-east-1 when building", async () => {
         mockCloud.region = "us-east-1";
         const b = await build({});
-        assert.deepEqual(vpcInputs(b).availabilityZoneNames, ["us-east-1a", "us-east-1b"]);
+        assert.equal(vpcInputs(b).numberOfAvailabilityZones, 2);
         assert.deepEqual(new Set(vpcState(b).subnets.map((s) => s.availabilityZone)), new Set(["us-east-1a", "us-east-1b"]));
     });
 
-    it("looks the zones up in the region it deploys to", async () => {
+    it("leaves the zones to awsx, which takes the region's first ones", async () => {
         mockCloud.region = "eu-west-1";
         const b = await build({});
-        assert.deepEqual(vpcInputs(b).availabilityZoneNames, ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+        assert.equal(vpcInputs(b).availabilityZoneNames, undefined);
+        assert.deepEqual(new Set(vpcState(b).subnets.map((s) => s.availabilityZone)), new Set(["eu-west-1a", "eu-west-1b", "eu-west-1c"]));
     });
 
     it("uses given zones as given", async () => {

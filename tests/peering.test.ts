@@ -1,3 +1,4 @@
+import { resolveSettings } from "../components/settings";
 import { strict as assert } from "node:assert";
 import { CortexSecureClusterArgsError } from "../components";
 import { EXISTING_VPC } from "./fixtures";
@@ -94,14 +95,22 @@ describe("VPC peering", () => {
         assert.deepEqual(await valueOf(b.cluster.vpcPeeringConnectionIds), [crossAccount.id, crossRegion.id]);
     });
 
-    it("routes from every route table of an existing VPC", async () => {
-        const b = await build({ existingVpc: EXISTING_VPC, vpcPeering: [peerB] });
+    it("routes from the route tables given for an existing VPC", async () => {
+        const routeTableIds = ["rtb-0ccccccccccccccc1", "rtb-0ccccccccccccccc2"];
+        const b = await build({ existingVpc: { ...EXISTING_VPC, routeTableIds }, vpcPeering: [peerB] });
         const toPeer = b.ofType(ROUTE).filter((route) => route.inputs.destinationCidrBlock === peerB.cidrBlock);
-        assert.deepEqual(toPeer.map((route) => route.inputs.routeTableId).sort(), [...mockCloud.existingRouteTableIds].sort());
+        assert.deepEqual(toPeer.map((route) => route.inputs.routeTableId).sort(), routeTableIds);
         const back = b.ofType(ROUTE).filter((route) => route.inputs.destinationCidrBlock === EXISTING_VPC.cidrBlock);
         assert.deepEqual(
             back.map((route) => route.inputs.routeTableId),
             peerB.routeTableIds,
+        );
+    });
+
+    it("needs the route tables of an existing VPC before anything is registered", () => {
+        assert.throws(
+            () => resolveSettings({ existingVpc: EXISTING_VPC, vpcPeering: [peerB] }),
+            /existingVpc\.routeTableIds: got nothing; allowed: the route tables of the subnets the cluster uses, when vpcPeering is set/,
         );
     });
 

@@ -72,6 +72,7 @@ describe("npm run plan (the offline plan)", function () {
             "privateSubnetIds",
             "publicSubnetIds",
             "runtimeAccessKeyId",
+            "runtimePolicyArn",
             "runtimeSecretAccessKey",
             "vpcId",
             "vpcPeeringConnectionIds",

@@ -28,7 +28,7 @@ import {
     S3Client,
 } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { runtimePolicy, serviceAccountTrustPolicy } from "../components/identity";
+import { runtimePolicy, serviceAccountTrustPolicy } from "../components/runtimePolicy";
 import { PolicyDocument } from "../components/policyDocument";
 import { tlsOnlyBucketPolicy } from "../components/storage";
 import { findMotoServer, MotoServer } from "./motoServer";

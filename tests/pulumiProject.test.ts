@@ -4,8 +4,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as YAML from "yaml";
-import { CONFIG_NAMESPACE, parseStackConfig, resolveArgs } from "../components";
-import { ARGUMENT_NAMES } from "../components/validation";
+import { CONFIG_NAMESPACE, parseStackConfig, resolveSettings } from "../components";
+import { ARGUMENT_NAMES } from "../components/valueRules";
 
 interface ProjectConfigEntry {
     type: "string" | "integer" | "boolean" | "array";
@@ -21,7 +21,7 @@ const project = YAML.parse(readFileSync(join(__dirname, "..", "Pulumi.yaml"), "u
 };
 const packageJson = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { main: string };
 
-const codeDefaults = resolveArgs({}) as unknown as Record<string, unknown>;
+const codeDefaults = resolveSettings({}) as unknown as Record<string, unknown>;
 const TYPE_CHECK: Record<ProjectConfigEntry["type"], (value: unknown) => boolean> = {
     string: (value) => typeof value === "string",
     integer: (value) => Number.isInteger(value),
@@ -93,6 +93,6 @@ describe("Pulumi.yaml", () => {
                 typeof entry.default === "string" ? entry.default : JSON.stringify(entry.default),
             ]),
         );
-        assert.deepEqual(resolveArgs(parseStackConfig(config)), resolveArgs({}));
+        assert.deepEqual(resolveSettings(parseStackConfig(config)), resolveSettings({}));
     });
 });

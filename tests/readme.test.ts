@@ -2,8 +2,8 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CortexSecureClusterArgs, parseStackConfig, resolveArgs } from "../components";
-import { ARGUMENT_NAMES } from "../components/validation";
+import { CortexSecureClusterArgs, parseStackConfig, resolveSettings } from "../components";
+import { ARGUMENT_NAMES } from "../components/valueRules";
 
 const root = join(__dirname, "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
@@ -58,6 +58,6 @@ describe("README.md", () => {
             ],
             tags: { "aws:owner": "me" },
         } as unknown as CortexSecureClusterArgs;
-        assert.equal(argumentsExample, `${messageOf(() => resolveArgs(args))}\n`);
+        assert.equal(argumentsExample, `${messageOf(() => resolveSettings(args))}\n`);
     });
 });

@@ -7,9 +7,10 @@ import {
     CortexSecureClusterArgsError,
     DEFAULT_KUBERNETES_VERSION,
     findArgumentProblems,
-    resolveArgs,
+    resolveSettings,
 } from "../components";
-import { checkResolvedValue, checkWhenResolved, valueRules } from "../components/validation";
+import { checkValue } from "../components/validate";
+import { valueRules } from "../components/valueRules";
 
 const ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 const SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -25,10 +26,10 @@ const existingVpc = (overrides: Record<string, unknown> = {}) => ({
 const group = (overrides: Record<string, unknown> = {}) => ({ name: "worker", instanceType: "m5.large", ...overrides });
 const peer = (overrides: Record<string, unknown> = {}) => ({ vpcId: "vpc-0f0f0f0f0f0f0f0f0", cidrBlock: "10.30.0.0/16", ...overrides });
 
-/** The message resolveArgs throws for these arguments (fails when it does not throw). */
+/** The message resolveSettings throws for these arguments (fails when it does not throw). */
 function errorMessage(args: unknown): string {
     try {
-        resolveArgs(args as CortexSecureClusterArgs);
+        resolveSettings(args as CortexSecureClusterArgs);
     } catch (error) {
         assert.ok(error instanceof CortexSecureClusterArgsError, `expected a CortexSecureClusterArgsError, got ${String(error)}`);
         return error.message;
@@ -53,7 +54,7 @@ function assertRejected(args: unknown, argument: string, shown: string, allowed:
 
 function assertAccepted(args: CortexSecureClusterArgs): void {
     assert.deepEqual(findArgumentProblems(args), []);
-    assert.doesNotThrow(() => resolveArgs(args));
+    assert.doesNotThrow(() => resolveSettings(args));
 }
 
 /** How a long value is shown: its first 200 characters of JSON and an ellipsis. */
@@ -841,14 +842,15 @@ const RULES: Rule[] = [
         bad: { runtimeCredentials: { mode: "provided", secretAccessKey: SECRET_ACCESS_KEY } },
         argument: "runtimeCredentials.accessKeyId",
         shown: "nothing",
-        allowed: ["an AWS access key id"],
+        allowed: ['a value: mode "provided" requires it'],
         good: { runtimeCredentials: { mode: "provided", accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY } },
     },
     {
         rule: "a malformed access key id",
         bad: { runtimeCredentials: { mode: "provided", accessKeyId: "akia123", secretAccessKey: SECRET_ACCESS_KEY } },
         argument: "runtimeCredentials.accessKeyId",
-        shown: '"akia123"',
+        // Never shown: a caller who swaps the two fields would otherwise see the secret printed.
+        shown: "(a secret, not shown)",
         allowed: ["AKIA or ASIA and 16 uppercase letters or digits"],
         good: { runtimeCredentials: { mode: "provided", accessKeyId: "ASIAIOSFODNN7EXAMPLE", secretAccessKey: SECRET_ACCESS_KEY } },
     },
@@ -864,8 +866,8 @@ const RULES: Rule[] = [
         rule: "iamUser credentials with a key",
         bad: { runtimeCredentials: { mode: "iamUser", accessKeyId: ACCESS_KEY_ID } },
         argument: "runtimeCredentials.accessKeyId",
-        shown: `"${ACCESS_KEY_ID}"`,
-        allowed: ["not a known field"],
+        shown: "(a secret, not shown)",
+        allowed: ['nothing: mode "iamUser" takes no accessKeyId'],
         good: { runtimeCredentials: { mode: "iamUser" } },
     },
     {
@@ -960,11 +962,22 @@ const RULES: Rule[] = [
     },
     {
         rule: "a peer overlapping an existing VPC",
-        bad: { existingVpc: existingVpc(), vpcPeering: [peer({ cidrBlock: "10.50.128.0/17" })] },
+        bad: {
+            existingVpc: existingVpc({ routeTableIds: ["rtb-0aaaaaaaaaaaaaaa1"] }),
+            vpcPeering: [peer({ cidrBlock: "10.50.128.0/17" })],
+        },
         argument: "vpcPeering[0].cidrBlock",
         shown: '"10.50.128.0/17"',
         allowed: ["does not overlap the cluster VPC (10.50.0.0/16)"],
-        good: { existingVpc: existingVpc(), vpcPeering: [peer({ cidrBlock: "10.51.0.0/16" })] },
+        good: { existingVpc: existingVpc({ routeTableIds: ["rtb-0aaaaaaaaaaaaaaa1"] }), vpcPeering: [peer({ cidrBlock: "10.51.0.0/16" })] },
+    },
+    {
+        rule: "peers of an existing VPC without its route tables",
+        bad: { existingVpc: existingVpc(), vpcPeering: [peer({ cidrBlock: "10.51.0.0/16" })] },
+        argument: "existingVpc.routeTableIds",
+        shown: "nothing",
+        allowed: ["the route tables of the subnets the cluster uses, when vpcPeering is set"],
+        good: { existingVpc: existingVpc({ routeTableIds: ["rtb-0aaaaaaaaaaaaaaa1"] }), vpcPeering: [peer({ cidrBlock: "10.51.0.0/16" })] },
     },
     {
         rule: "two overlapping peers",
@@ -1186,13 +1199,13 @@ describe("argument rules", () => {
             }),
             runtimeCredentials: { mode: "provided", accessKeyId: pulumi.secret("x"), secretAccessKey: pulumi.secret("y") },
         });
-        const problem = checkResolvedValue("sslCertificateArn", valueRules.acmCertificateArn, "arn:aws:acm:us-west-2:123456789012:cert/x");
+        const problem = checkValue("sslCertificateArn", valueRules.acmCertificateArn, "arn:aws:acm:us-west-2:123456789012:cert/x");
         assert.deepEqual(problem, {
             argument: "sslCertificateArn",
             value: "arn:aws:acm:us-west-2:123456789012:cert/x",
             allowed: "an ACM certificate ARN, arn:aws:acm:REGION:ACCOUNT:certificate/ID",
         });
-        assert.equal(checkResolvedValue("modelBucketArns[0]", valueRules.s3BucketArn, "arn:aws:s3:::models"), undefined);
+        assert.equal(checkValue("modelBucketArns[0]", valueRules.s3BucketArn, "arn:aws:s3:::models"), undefined);
     });
 });
 
@@ -1219,7 +1232,7 @@ describe("the error", () => {
 
     it("carries the problems as data as well", () => {
         try {
-            resolveArgs({ flowLogs: "no" as never, protectData: 0 as never });
+            resolveSettings({ flowLogs: "no" as never, protectData: 0 as never });
             assert.fail("expected an error");
         } catch (error) {
             assert.ok(error instanceof CortexSecureClusterArgsError);
@@ -1316,9 +1329,9 @@ describe("the error", () => {
     });
 });
 
-describe("resolveArgs: the defaults", () => {
+describe("resolveSettings: the defaults", () => {
     it("applies every default of DESIGN.md", () => {
-        assert.deepEqual(resolveArgs({}), {
+        assert.deepEqual(resolveSettings({}), {
             clusterName: "cortex",
             kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
             vpcCidr: "192.168.0.0/16",
@@ -1371,24 +1384,24 @@ describe("resolveArgs: the defaults", () => {
     });
 
     it("defaults natGateway by visibility: single when private, none when public", () => {
-        assert.equal(resolveArgs({ subnetVisibility: "private" }).natGateway, "single");
-        assert.equal(resolveArgs({ subnetVisibility: "public" }).natGateway, "none");
-        assert.equal(resolveArgs({ subnetVisibility: "public", natGateway: "single" }).natGateway, "single");
-        assert.equal(resolveArgs({ natGateway: "highly_available" }).natGateway, "highly_available");
-        assert.equal(resolveArgs({ natGateway: "none", vpcEndpoints: "all" }).natGateway, "none");
+        assert.equal(resolveSettings({ subnetVisibility: "private" }).natGateway, "single");
+        assert.equal(resolveSettings({ subnetVisibility: "public" }).natGateway, "none");
+        assert.equal(resolveSettings({ subnetVisibility: "public", natGateway: "single" }).natGateway, "single");
+        assert.equal(resolveSettings({ natGateway: "highly_available" }).natGateway, "highly_available");
+        assert.equal(resolveSettings({ natGateway: "none", vpcEndpoints: "all" }).natGateway, "none");
     });
 
     it("builds no NAT into an existing VPC, keeps the S3 gateway endpoint default, and takes its CIDR", () => {
-        const resolved = resolveArgs({ existingVpc: existingVpc() });
+        const resolved = resolveSettings({ existingVpc: existingVpc() });
         assert.equal(resolved.natGateway, "none");
         assert.equal(resolved.vpcEndpoints, "gateway");
         assert.equal(resolved.vpcCidr, "10.50.0.0/16");
-        assert.equal(resolveArgs({ existingVpc: existingVpc(), vpcEndpoints: "none" }).vpcEndpoints, "none");
+        assert.equal(resolveSettings({ existingVpc: existingVpc(), vpcEndpoints: "none" }).vpcEndpoints, "none");
     });
 
     it("opens internet-facing load balancers to the internet and internal ones to the VPC and its peers", () => {
         const peers = [peer({ cidrBlock: "10.30.0.0/16" }), peer({ vpcId: "vpc-0e0e0e0e0e0e0e0e0", cidrBlock: "172.16.0.0/20" })];
-        const internal = resolveArgs({
+        const internal = resolveSettings({
             vpcCidr: "10.20.0.0/16",
             apiLoadBalancerScheme: "internal",
             operatorLoadBalancerScheme: "internal",
@@ -1397,11 +1410,11 @@ describe("resolveArgs: the defaults", () => {
         assert.deepEqual(internal.apiLoadBalancerCidrAllowList, ["10.20.0.0/16", "10.30.0.0/16", "172.16.0.0/20"]);
         assert.deepEqual(internal.operatorLoadBalancerCidrAllowList, ["10.20.0.0/16", "10.30.0.0/16", "172.16.0.0/20"]);
 
-        const mixed = resolveArgs({ operatorLoadBalancerScheme: "internal", vpcPeering: peers });
+        const mixed = resolveSettings({ operatorLoadBalancerScheme: "internal", vpcPeering: peers });
         assert.deepEqual(mixed.apiLoadBalancerCidrAllowList, ["0.0.0.0/0"]);
         assert.deepEqual(mixed.operatorLoadBalancerCidrAllowList, ["192.168.0.0/16", "10.30.0.0/16", "172.16.0.0/20"]);
 
-        const existing = resolveArgs({
+        const existing = resolveSettings({
             existingVpc: existingVpc({ publicSubnetIds: [] }),
             apiLoadBalancerScheme: "internal",
             operatorLoadBalancerScheme: "internal",
@@ -1410,7 +1423,7 @@ describe("resolveArgs: the defaults", () => {
     });
 
     it("keeps a given allow list as given", () => {
-        const resolved = resolveArgs({
+        const resolved = resolveSettings({
             apiLoadBalancerScheme: "internal",
             apiLoadBalancerCidrAllowList: ["10.9.0.0/16"],
             operatorLoadBalancerCidrAllowList: ["198.51.100.7/32"],
@@ -1420,14 +1433,14 @@ describe("resolveArgs: the defaults", () => {
     });
 
     it("gives no public access CIDRs when there is no public endpoint", () => {
-        assert.deepEqual(resolveArgs({ clusterEndpointPublicAccess: false }).clusterEndpointPublicAccessCidrs, []);
-        assert.deepEqual(resolveArgs({ clusterEndpointPublicAccessCidrs: ["203.0.113.0/24"] }).clusterEndpointPublicAccessCidrs, [
+        assert.deepEqual(resolveSettings({ clusterEndpointPublicAccess: false }).clusterEndpointPublicAccessCidrs, []);
+        assert.deepEqual(resolveSettings({ clusterEndpointPublicAccessCidrs: ["203.0.113.0/24"] }).clusterEndpointPublicAccessCidrs, [
             "203.0.113.0/24",
         ]);
     });
 
     it("fills each node group's unset fields with the NodeGroupSpec defaults", () => {
-        const resolved = resolveArgs({
+        const resolved = resolveSettings({
             nodeGroups: [
                 { name: "cpu", instanceType: "c5.xlarge", maxInstances: 3 },
                 {
@@ -1473,14 +1486,14 @@ describe("resolveArgs: the defaults", () => {
     });
 
     it("throws before applying defaults when anything is wrong", () => {
-        assert.throws(() => resolveArgs({ natGateway: "none" }), CortexSecureClusterArgsError);
+        assert.throws(() => resolveSettings({ natGateway: "none" }), CortexSecureClusterArgsError);
     });
 });
 
-describe("checkWhenResolved: values that are Outputs", () => {
+describe("resolveSettings: values that are Outputs", () => {
     // An Output's internal promise: the only way to see the error its apply raised.
-    const settle = (output: pulumi.Output<unknown>) =>
-        (output as unknown as { promise(): Promise<unknown> }).promise().then(
+    const settle = (output: unknown) =>
+        (output as { promise(): Promise<unknown> }).promise().then(
             (value) => ({ value, error: undefined }),
             (error: Error) => ({ value: undefined, error }),
         );
@@ -1488,24 +1501,17 @@ describe("checkWhenResolved: values that are Outputs", () => {
     before(() => {
         holder = new pulumi.ComponentResource("test:index:Holder", "check-holder");
     });
+    const owner = () => holder;
 
     it("passes a good value through", async () => {
         const arn = "arn:aws:kms:us-west-2:123456789012:key/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d";
-        assert.deepEqual(await settle(checkWhenResolved("secretsEncryptionKeyArn", valueRules.kmsKeyArn, pulumi.output(arn), holder)), {
-            value: arn,
-            error: undefined,
-        });
+        const settings = resolveSettings({ secretsEncryptionKeyArn: pulumi.output(arn) }, { owner });
+        assert.deepEqual(await settle(settings.secretsEncryptionKeyArn), { value: arn, error: undefined });
     });
 
     it("fails with a ResourceError naming the argument, the value and what is allowed", async () => {
-        const { error } = await settle(
-            checkWhenResolved(
-                "sslCertificateArn",
-                valueRules.acmCertificateArn,
-                pulumi.output("arn:aws:iam::123456789012:server-certificate/x"),
-                holder,
-            ),
-        );
+        const settings = resolveSettings({ sslCertificateArn: pulumi.output("arn:aws:iam::123456789012:server-certificate/x") }, { owner });
+        const { error } = await settle(settings.sslCertificateArn);
         assert.ok(error instanceof pulumi.ResourceError, String(error));
         assert.equal(
             error.message,
@@ -1513,10 +1519,30 @@ describe("checkWhenResolved: values that are Outputs", () => {
         );
     });
 
-    it("never shows a secret value that is wrong", async () => {
-        const { error } = await settle(
-            checkWhenResolved("runtimeCredentials.accessKeyId", valueRules.accessKeyId, pulumi.secret("AKIA-leaked-key-id"), holder),
+    it("names the value's place inside lists and objects", async () => {
+        const settings = resolveSettings(
+            {
+                modelBucketArns: ["arn:aws:s3:::models", pulumi.output("arn:aws:s3:::models/prefix")],
+                vpcPeering: [{ vpcId: pulumi.output("vpc-x"), cidrBlock: "10.20.0.0/16" }],
+            },
+            { owner },
         );
+        assert.match(String((await settle(settings.modelBucketArns[1])).error), /modelBucketArns\[1\]: got "arn:aws:s3:::models\/prefix"/);
+        assert.match(String((await settle(settings.vpcPeering[0].vpcId)).error), /vpcPeering\[0\]\.vpcId: got "vpc-x"; allowed: a VPC id/);
+    });
+
+    it("never shows a secret value that is wrong", async () => {
+        const settings = resolveSettings(
+            {
+                runtimeCredentials: {
+                    mode: "provided",
+                    accessKeyId: pulumi.secret("AKIA-leaked-key-id"),
+                    secretAccessKey: pulumi.secret("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+                },
+            },
+            { owner },
+        );
+        const { error } = await settle(settings.runtimeCredentials.accessKeyId);
         assert.ok(error instanceof pulumi.ResourceError, String(error));
         assert.match(error.message, /runtimeCredentials\.accessKeyId: got \(a secret, not shown\); allowed: an AWS access key id/);
         assert.ok(!error.message.includes("leaked"), error.message);

@@ -108,8 +108,17 @@ export async function quiescence(): Promise<void> {
 }
 
 /** Settings a test may change; `reset()` restores them. */
+let region = "us-west-2";
+
 export const mockCloud = {
-    region: "us-west-2",
+    /** The region the mock cloud answers for, and the stack's `aws:region` config, as on a real stack. */
+    get region(): string {
+        return region;
+    },
+    set region(value: string) {
+        region = value;
+        pulumi.runtime.setConfig("aws:region", value);
+    },
     zonesByRegion: {
         "us-east-1": ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"],
         "us-west-2": ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"],
@@ -133,7 +142,10 @@ const arn = (service: string, resource: string, region = mockCloud.region) => `a
 type Inputs = Record<string, unknown>;
 
 function vpcState(name: string, inputs: Inputs): Inputs {
-    const zones = (inputs.availabilityZoneNames as string[] | undefined) ?? (mockCloud.zonesByRegion[mockCloud.region] ?? []).slice(0, 3);
+    // As awsx does: the given zones, or the region's first `numberOfAvailabilityZones` (3 unless said).
+    const zones =
+        (inputs.availabilityZoneNames as string[] | undefined) ??
+        (mockCloud.zonesByRegion[mockCloud.region] ?? []).slice(0, (inputs.numberOfAvailabilityZones as number | undefined) ?? 3);
     const specs = (inputs.subnetSpecs as { type: string; name?: string; tags?: Inputs }[] | undefined) ?? [
         { type: "Public" },
         { type: "Private" },

@@ -5,7 +5,8 @@ import { basename, dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { CortexSecureClusterArgsError, parseStackConfig, readStackFile, resolveArgs } from "../components";
+import { CortexSecureClusterArgsError, readStackFile } from "../components";
+import { runStackProgram } from "../components/stackProgram";
 import { evaluate } from "../policy/rules";
 import { mockCloud, mocks, quiescence, recordRegistrationOptions, toPlannedResources } from "./mockCloud";
 import { renderDiagram, renderPlan, StackOutput } from "./planReport";
@@ -86,18 +87,17 @@ async function main(): Promise<void> {
     recordRegistrationOptions(pulumi.runtime.getMonitor()!);
     pulumi.runtime.setAllConfig(config, [...secretKeys]);
 
-    // The very program `pulumi up` runs, with this stack's config.
-    let program: Record<string, unknown>;
+    // The very program `pulumi up` runs (index.ts runs the same function), with this stack's config.
+    let program: ReturnType<typeof runStackProgram>;
     try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        program = require(resolve(dirname(projectFile), "index.ts")) as Record<string, unknown>;
+        program = runStackProgram();
     } catch (error) {
         if (error instanceof CortexSecureClusterArgsError) fail(`${basename(stackFile)}: ${error.message}`);
         throw error;
     }
     await quiescence();
-    const settings = resolveArgs(parseStackConfig(config, secretKeys, project));
-    const outputs = await stackOutputs(program);
+    const settings = program.cluster.settings;
+    const outputs = await stackOutputs(program.outputs);
 
     const resources = toPlannedResources(mockCloud.resources);
     const findings = evaluate(resources);

@@ -1,6 +1,7 @@
 // The offline plan's report and network diagram: pure functions over what the component
 // registered under the mock cloud.
-import { ResolvedArgs } from "../components/validation";
+import { DEFAULTS } from "../components/defaults";
+import { Settings } from "../components/settings";
 import { Finding, PlannedResource, reveal, RULES } from "../policy/rules";
 
 /** What one offline run produced. */
@@ -8,7 +9,7 @@ export interface PlanInputs {
     stackName: string;
     /** Where the config came from, e.g. `Pulumi.dev.yaml`. */
     source: string;
-    settings: ResolvedArgs;
+    settings: Settings;
     resources: PlannedResource[];
     findings: Finding[];
     /** Config values that could not be read offline (secure values), by key. */
@@ -251,7 +252,7 @@ function identitySection(input: PlanInputs): string[] {
     const who = {
         iamUser: "an IAM user in its own group (the policy is on the group), one access key, no console login",
         provided: "keys made elsewhere, passed through as secrets; the policy is created for their owner to attach",
-        serviceAccountRole: `a role only the service account ${"namespace" in settings.runtimeCredentials ? (settings.runtimeCredentials.namespace ?? "default") : "default"}/${"serviceAccount" in settings.runtimeCredentials ? (settings.runtimeCredentials.serviceAccount ?? "operator") : "operator"} may assume, through the cluster's OIDC provider; no keys`,
+        serviceAccountRole: `a role only the service account ${settings.runtimeCredentials.namespace ?? DEFAULTS.serviceAccount.namespace}/${settings.runtimeCredentials.serviceAccount ?? DEFAULTS.serviceAccount.serviceAccount} may assume, through the cluster's OIDC provider; no keys`,
     }[mode];
     lines.push(`Runtime identity (runtimeCredentials ${mode}): ${who}. It may:`);
     if (runtimePolicy) lines.push(...statementLines(props(runtimePolicy).policy, "  "));

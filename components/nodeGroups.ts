@@ -1,0 +1,167 @@
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as pulumi from "@pulumi/pulumi";
+import { Cluster } from "./cluster";
+import { Network } from "./network";
+import { NodeGroupSettings, Settings } from "./settings";
+
+/** A node group as the other parts see it: its settings and the autoscaling groups behind it. */
+export interface BuiltNodeGroup {
+    spec: NodeGroupSettings;
+    role: "operator" | "worker";
+    nodeGroup: eks.ManagedNodeGroup;
+    autoscalingGroupNames: pulumi.Output<string[]>;
+}
+
+/** The node groups and what they share: the role the instances run as, and the security group the load balancers' rules go on. */
+export interface NodeGroups {
+    operator: BuiltNodeGroup;
+    workers: BuiltNodeGroup[];
+    /** The security group of this component's own on every node; load balancer rules go here. */
+    nodeSecurityGroupId: pulumi.Output<string>;
+    nodeRole: aws.iam.Role;
+}
+
+/**
+ * The instance metadata hop limit. 1 keeps pods (one hop further) away from the node role's
+ * credentials; none of the runtime credential modes needs pods to reach it (keys are passed in,
+ * and service-account roles use the OIDC web identity), so it is 1 in every mode.
+ */
+export const METADATA_HOP_LIMIT = 1;
+
+/** The EKS AMI type an instance type needs: Graviton, NVIDIA GPU, Inferentia/Trainium, or standard x86. */
+export function amiTypeFor(instanceType: string): string {
+    const family = instanceType.split(".")[0];
+    if (/^(inf|trn)\d/.test(family)) return "AL2023_x86_64_NEURON";
+    if (/^(g\d|p\d)/.test(family) && !/^g\d+g/.test(family)) return "AL2023_x86_64_NVIDIA";
+    if (/^a1$/.test(family) || /^[a-z]+\d+g[a-z]*$/.test(family)) return "AL2023_ARM_64_STANDARD";
+    return "AL2023_x86_64_STANDARD";
+}
+
+/** The AWS managed policies every EKS node needs. */
+export const MANAGED_NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"];
+
+/** The trust policy of the nodes' role: EC2 instances only. */
+const NODE_TRUST_POLICY = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+});
+
+/** What the node groups part reads of the settings. */
+export type NodeGroupsSettings = Pick<Settings, "clusterName" | "subnetVisibility" | "operatorNodeGroup" | "nodeGroups">;
+
+/** Builds the nodes' security group and role, and a managed node group with its launch template per group. */
+export function createNodeGroups(part: {
+    name: string;
+    settings: NodeGroupsSettings;
+    network: Pick<Network, "vpcId" | "nodeSubnetIds">;
+    cluster: Pick<Cluster, "eksCluster" | "clusterSecurityGroupId">;
+    tags: Record<string, string>;
+    parent: pulumi.Resource;
+}): NodeGroups {
+    const { name, settings, network, cluster, tags, parent } = part;
+    const nodeSecurityGroup = new aws.ec2.SecurityGroup(
+        `${name}-nodes`,
+        {
+            vpcId: network.vpcId,
+            description: `Nodes of ${settings.clusterName}: load balancer traffic is admitted by separate rules`,
+            egress: [
+                {
+                    protocol: "-1",
+                    fromPort: 0,
+                    toPort: 0,
+                    cidrBlocks: ["0.0.0.0/0"],
+                    description: "Nodes reach AWS APIs, images and models",
+                },
+            ],
+            tags: { ...tags, Name: `${settings.clusterName}-nodes` },
+        },
+        { parent },
+    );
+
+    const partition = aws.getPartitionOutput({}, { parent }).partition;
+    const nodeRole = new aws.iam.Role(
+        `${name}-nodes`,
+        { description: `EC2 instances of EKS cluster ${settings.clusterName}`, assumeRolePolicy: NODE_TRUST_POLICY, tags },
+        { parent },
+    );
+    const nodeRolePolicies = MANAGED_NODE_POLICIES.map(
+        (policy) =>
+            new aws.iam.RolePolicyAttachment(
+                `${name}-nodes-${policy}`,
+                { role: nodeRole.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}` },
+                { parent },
+            ),
+    );
+    const securityGroups = [cluster.clusterSecurityGroupId, nodeSecurityGroup.id];
+
+    const buildNodeGroup = (spec: NodeGroupSettings, role: "operator" | "worker"): BuiltNodeGroup => {
+        const launchTemplate = new aws.ec2.LaunchTemplate(
+            `${name}-ng-${spec.name}`,
+            {
+                description: `Node group ${spec.name} of ${settings.clusterName}: IMDSv2, encrypted root volume, no SSH key`,
+                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: METADATA_HOP_LIMIT },
+                blockDeviceMappings: [
+                    {
+                        deviceName: "/dev/xvda",
+                        ebs: {
+                            volumeSize: spec.instanceVolumeSize,
+                            volumeType: spec.instanceVolumeType,
+                            encrypted: "true",
+                            deleteOnTermination: "true",
+                        },
+                    },
+                ],
+                // Private nodes get no public address even in a subnet that would hand one out.
+                ...(settings.subnetVisibility === "private"
+                    ? {
+                          networkInterfaces: [
+                              { deviceIndex: 0, associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups },
+                          ],
+                      }
+                    : { vpcSecurityGroupIds: securityGroups }),
+                tagSpecifications: [
+                    { resourceType: "instance", tags },
+                    { resourceType: "volume", tags },
+                ],
+                tags,
+            },
+            { parent },
+        );
+        const nodeGroup = new eks.ManagedNodeGroup(
+            `${name}-ng-${spec.name}`,
+            {
+                cluster: cluster.eksCluster,
+                nodeGroupName: spec.name,
+                nodeRoleArn: nodeRole.arn,
+                subnetIds: network.nodeSubnetIds,
+                instanceTypes: [spec.instanceType],
+                amiType: amiTypeFor(spec.instanceType),
+                capacityType: spec.spot ? "SPOT" : "ON_DEMAND",
+                scalingConfig: { minSize: spec.minInstances, maxSize: spec.maxInstances, desiredSize: spec.minInstances },
+                // Cortex's cluster autoscaler owns the desired size once the group exists.
+                ignoreScalingChanges: true,
+                labels: {
+                    "cortex.dev/node-group": spec.name,
+                    ...(role === "operator" ? { operator: "true" } : { workload: "true", lifecycle: spec.spot ? "spot" : "on-demand" }),
+                },
+                launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+                tags,
+            },
+            { parent, dependsOn: nodeRolePolicies },
+        );
+        // A remote component hands back the node group as a resource (or, in a mock, a plain object).
+        const autoscalingGroupNames = pulumi
+            .output(nodeGroup.nodeGroup)
+            .apply((group) => pulumi.output(group.resources))
+            .apply((resources) => resources.flatMap((resource) => (resource.autoscalingGroups ?? []).map((asg) => asg.name!)));
+        return { spec, role, nodeGroup, autoscalingGroupNames };
+    };
+
+    return {
+        operator: buildNodeGroup(settings.operatorNodeGroup, "operator"),
+        workers: settings.nodeGroups.map((spec) => buildNodeGroup(spec, "worker")),
+        nodeSecurityGroupId: nodeSecurityGroup.id,
+        nodeRole,
+    };
+}
