@@ -1,61 +1,19 @@
-// `cortex-secure-cluster cli-env`: merges a stack's Cortex CLI environment into ~/.cortex/cli.yaml.
-// Kept free of @pulumi/* so the command starts fast and needs nothing but `yaml`.
-import { randomBytes } from "node:crypto";
-import {
-    closeSync,
-    fchmodSync,
-    fsyncSync,
-    mkdirSync,
-    openSync,
-    readFileSync,
-    realpathSync,
-    renameSync,
-    unlinkSync,
-    writeSync,
-} from "node:fs";
+// `cortex-secure-cluster cli-env`: merges a stack's Cortex CLI environment into ~/.cortex/cli.yaml,
+// exactly as the stack's Cortex release reads it. Kept free of @pulumi/* so it starts fast.
 import { homedir } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, Document, YAMLMap, YAMLSeq } from "yaml";
-import type { CortexCliEnvironment } from "../components/cliEnvironment";
+import { parse } from "yaml";
+import { CliAccessKey, cliConfigProblems, cliEnvironmentEntry, cliReadsKeys } from "../components/cliConfig";
+import { CORTEX_RELEASES } from "../components/cortexReleases";
+import { credentialsFilePath, readProfileKey, withProfileKey } from "./awsCredentials";
+import { mergeEnvironment } from "./cliConfigFile";
+import { CommandError, EXIT_CODES } from "./errors";
+import { readTextFile, writePrivateFile } from "./files";
+import { environmentFromStackOutputs } from "./stackOutputs";
 
-/** What the command's exit status means. */
-export const EXIT_CODES = {
-    ok: 0,
-    /** The config could not be read or written. */
-    failed: 1,
-    /** Unknown command or option, or no stack outputs given. */
-    usage: 2,
-    /** The stack outputs are not usable (not JSON, no `cliEnvironment`, secrets hidden, invalid entry). */
-    badStackOutputs: 3,
-    /** The Cortex CLI config is malformed; it was left untouched. */
-    malformedCliConfig: 4,
-} as const;
-
-/** A failure the user can act on: its message is printed as is, its code is the exit status. */
-export class CommandError extends Error {
-    constructor(
-        message: string,
-        readonly exitCode: number,
-    ) {
-        super(message);
-    }
-}
-
-/** The top-level keys and environment fields of Cortex's `cli.yaml`. */
-const DEFAULT_ENVIRONMENT_KEY = "default_environment";
-const ENVIRONMENTS_KEY = "environments";
-const ENVIRONMENT_FIELDS: Record<keyof CortexCliEnvironment, "required" | "optional"> = {
-    name: "required",
-    provider: "required",
-    operator_endpoint: "required",
-    aws_region: "required",
-    aws_access_key_id: "optional",
-    aws_secret_access_key: "optional",
-};
-// Cortex's own limits on an environment; a cli.yaml that breaks them breaks every `cortex` command.
-const MAX_ENVIRONMENT_NAME_LENGTH = 63;
-const RESERVED_ENVIRONMENT_NAMES = ["local", "gcp"];
+export { CommandError, EXIT_CODES };
 
 const HELP = `Usage: cortex-secure-cluster <command> [options]
 
@@ -65,242 +23,43 @@ Commands:
 Run \`cortex-secure-cluster cli-env --help\` for its options.
 `;
 
-const CLI_ENV_HELP = `Usage: cortex-secure-cluster cli-env [--outputs FILE] [--config PATH] [--default] [--dry-run]
+const CLI_ENV_HELP = `Usage: cortex-secure-cluster cli-env [--outputs FILE] [--config PATH] [--aws-profile NAME] [--default] [--dry-run]
 
-Adds the stack's Cortex CLI environment (its cliEnvironment output) to the Cortex CLI
-config, so that \`cortex\` talks to the cluster:
+Adds the stack's Cortex CLI environment to the Cortex CLI config, in the form the stack's
+Cortex release (its cortexVersion output) reads, so that \`cortex\` talks to the cluster:
 
   pulumi stack output --json --show-secrets | npx cortex-secure-cluster cli-env --default
 
-The environment is merged into the config: every other environment and setting is kept,
-an environment of the same name is replaced. The file is replaced atomically (a temporary
-file in the same directory, then a rename) with mode 0600; a missing directory is created
-with mode 0700. A config that is not valid YAML in Cortex's shape is reported and left
-untouched.
+Cortex 0.18 and 0.25 read an access key from the environment entry: the stack's CLI user's
+key when it has cliUser on, otherwise yours, from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
+or from the profile --aws-profile names. Cortex 0.42 signs with your local AWS credentials
+and reads no key from the file: with --aws-profile NAME the stack's CLI user's key is written
+to that AWS profile (~/.aws/credentials), for \`AWS_PROFILE=NAME cortex …\`.
+
+The environment is merged into the config: every other environment and setting is kept, an
+environment of the same name is replaced. The whole file is checked against the release's
+rules first and nothing is written that its CLI would refuse. Files are replaced atomically
+with mode 0600; a missing directory is created with mode 0700.
 
 Options:
-  --outputs FILE  read the stack outputs (pulumi stack output --json --show-secrets) from
-                  FILE instead of stdin; "-" is stdin
-  --config PATH   the Cortex CLI config to update (default: $HOME/.cortex/cli.yaml)
-  --default       also make this environment the default (default_environment)
-  --dry-run       print the resulting config instead of writing it; it shows the CLI
-                  user's access key when the stack has cliUser on
-  -h, --help      show this help
+  --outputs FILE      read the stack outputs from FILE instead of stdin; "-" is stdin
+  --config PATH       the Cortex CLI config to update (default: $HOME/.cortex/cli.yaml)
+  --aws-profile NAME  0.18/0.25: take the key from this AWS profile; 0.42: write the CLI
+                      user's key as this AWS profile
+  --default           also make this environment the default (default_environment)
+  --dry-run           print the resulting config instead of writing anything; it shows the
+                      access key it would write
+  -h, --help          show this help
 
 Exit status:
   0  done (or the config was printed with --dry-run)
-  1  the config could not be read or written
-  2  wrong usage: unknown command or option, no stack outputs given
-  3  the stack outputs are not usable: not JSON, no cliEnvironment, secrets not shown
-  4  the Cortex CLI config is malformed; it was left untouched
+  1  a file could not be read or written
+  2  wrong usage: unknown command or option, no stack outputs given, no key to use
+  3  the stack outputs are not usable: not JSON, missing outputs, secrets not shown
+  4  the Cortex CLI config is malformed or the release's CLI would refuse it; it was left untouched
 `;
 
 const CLI_ENV_USAGE_HINT = "Run `cortex-secure-cluster cli-env --help` for the options.";
-
-const outputsError = (message: string) => new CommandError(message, EXIT_CODES.badStackOutputs);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * The CLI environment in a stack's outputs (the JSON of `pulumi stack output --json --show-secrets`),
- * checked against what Cortex accepts. Refuses an environment that carries the stack's runtime key.
- */
-export function environmentFromStackOutputs(json: string, source: string): CortexCliEnvironment {
-    if (json.trim() === "") {
-        throw outputsError(`no stack outputs from ${source}: pass the output of \`pulumi stack output --json --show-secrets\``);
-    }
-    let outputs: unknown;
-    try {
-        outputs = JSON.parse(json);
-    } catch {
-        // JSON.parse's own message quotes the input, which may hold secrets.
-        throw outputsError(
-            `the stack outputs from ${source} are not JSON: pass the output of \`pulumi stack output --json --show-secrets\``,
-        );
-    }
-    if (!isRecord(outputs)) {
-        throw outputsError(`the stack outputs from ${source} are not a JSON object of outputs`);
-    }
-    const environment = outputs.cliEnvironment;
-    if (environment === undefined) {
-        const names = Object.keys(outputs);
-        throw outputsError(
-            `the stack outputs from ${source} have no cliEnvironment (outputs: ${names.length > 0 ? names.join(", ") : "none"}); ` +
-                "is this a cortex-secure-cluster stack, deployed with a version that exports cliEnvironment?",
-        );
-    }
-    if (environment === "[secret]") {
-        throw outputsError("cliEnvironment is hidden as [secret]: run `pulumi stack output --json --show-secrets`");
-    }
-    if (!isRecord(environment)) {
-        throw outputsError("cliEnvironment in the stack outputs is not an object");
-    }
-
-    const problems: string[] = [];
-    for (const field of Object.keys(environment)) {
-        if (!(field in ENVIRONMENT_FIELDS)) problems.push(`unknown field ${field}`);
-    }
-    for (const [field, presence] of Object.entries(ENVIRONMENT_FIELDS)) {
-        const value = environment[field];
-        if (value === undefined ? presence === "required" : typeof value !== "string" || value === "") {
-            problems.push(`${field} must be a non-empty string`);
-        }
-    }
-    const { name, provider, operator_endpoint: endpoint } = environment;
-    if (typeof name === "string" && (name.length > MAX_ENVIRONMENT_NAME_LENGTH || RESERVED_ENVIRONMENT_NAMES.includes(name))) {
-        problems.push(
-            `name "${name}" is not allowed by Cortex (at most ${MAX_ENVIRONMENT_NAME_LENGTH} characters, not ${RESERVED_ENVIRONMENT_NAMES.join(" or ")})`,
-        );
-    }
-    if (typeof provider === "string" && provider !== "aws") problems.push(`provider is "${provider}", not "aws"`);
-    if (typeof endpoint === "string" && !endpoint.startsWith("https://"))
-        problems.push(`operator_endpoint "${endpoint}" is not an https:// URL`);
-    if ((environment.aws_access_key_id === undefined) !== (environment.aws_secret_access_key === undefined)) {
-        problems.push("aws_access_key_id and aws_secret_access_key come together or not at all");
-    }
-    if (problems.length > 0) {
-        throw outputsError(`cliEnvironment in the stack outputs is not a Cortex CLI environment: ${problems.join("; ")}`);
-    }
-    // The CLI and the cluster are different identities; a runtime key here is a wiring mistake.
-    const runtimeKey = [outputs.runtimeAccessKeyId, outputs.runtimeSecretAccessKey];
-    if (
-        environment.aws_access_key_id !== undefined &&
-        runtimeKey.some((value) => value === environment.aws_access_key_id || value === environment.aws_secret_access_key)
-    ) {
-        throw outputsError("cliEnvironment carries the cluster's runtime access key; refusing to give the Cortex CLI the runtime identity");
-    }
-    return environment as unknown as CortexCliEnvironment;
-}
-
-function malformed(configPath: string, why: string): CommandError {
-    return new CommandError(
-        `${configPath} is not a valid Cortex CLI config (${why}); it was left untouched. Fix or move it, then run again.`,
-        EXIT_CODES.malformedCliConfig,
-    );
-}
-
-/**
- * The Cortex CLI config `existing` (undefined: no file yet) with `environment` merged in: every other
- * environment, key and comment kept, an environment of the same name replaced where it was, and
- * `default_environment` set when `makeDefault`. Throws a {@link CommandError} if `existing` is malformed.
- */
-export function mergeEnvironment(
-    existing: string | undefined,
-    environment: CortexCliEnvironment,
-    options: { makeDefault: boolean; configPath: string },
-): string {
-    const { configPath } = options;
-    // YAML 1.1 is what Cortex's Go reader speaks: values like `no` or `0777` get quoted as strings.
-    const lineCounter = new LineCounter();
-    const document: Document = parseDocument(existing ?? "", { version: "1.1", uniqueKeys: true, prettyErrors: false, lineCounter });
-    if (document.errors.length > 0) {
-        // Position and reason only: the offending line may hold a secret.
-        const reasons = document.errors.map((error) => {
-            const { line, col } = lineCounter.linePos(error.pos[0]);
-            return `line ${line}, column ${col}: ${error.message}`;
-        });
-        throw malformed(configPath, reasons.join("; "));
-    }
-    if (document.contents === null || (isScalar(document.contents) && document.contents.value === null)) {
-        document.contents = new YAMLMap();
-    }
-    const root = document.contents;
-    if (!isMap(root)) {
-        throw malformed(configPath, "the top level is not a mapping");
-    }
-
-    const defaultNode = root.get(DEFAULT_ENVIRONMENT_KEY, true);
-    if (defaultNode !== undefined && !(isScalar(defaultNode) && (typeof defaultNode.value === "string" || defaultNode.value === null))) {
-        throw malformed(configPath, `${DEFAULT_ENVIRONMENT_KEY} is not an environment name`);
-    }
-    let environments: unknown = root.get(ENVIRONMENTS_KEY, true);
-    if (environments === undefined || (isScalar(environments) && environments.value === null)) {
-        environments = new YAMLSeq();
-        root.set(ENVIRONMENTS_KEY, environments);
-    }
-    if (!isSeq(environments)) {
-        throw malformed(configPath, `${ENVIRONMENTS_KEY} is not a list`);
-    }
-    const names = new Set<string>();
-    let replaceAt = -1;
-    environments.items.forEach((item, index) => {
-        const name = isMap(item) ? item.get("name") : undefined;
-        if (typeof name !== "string" || name === "") {
-            throw malformed(configPath, `${ENVIRONMENTS_KEY}[${index}] has no name`);
-        }
-        if (names.has(name)) {
-            throw malformed(configPath, `the environment "${name}" appears twice`);
-        }
-        names.add(name);
-        if (name === environment.name) replaceAt = index;
-    });
-
-    // An empty `environments: []` would otherwise keep the new entry on one flow-style line.
-    environments.flow = false;
-    const entry = document.createNode(environment);
-    if (replaceAt >= 0) {
-        environments.items[replaceAt] = entry;
-    } else {
-        environments.items.push(entry);
-    }
-    if (options.makeDefault) {
-        if (defaultNode !== undefined) {
-            root.set(DEFAULT_ENVIRONMENT_KEY, environment.name);
-        } else {
-            // Where Cortex writes it: just before the environments.
-            const at = root.items.findIndex((pair) => isScalar(pair.key) && pair.key.value === ENVIRONMENTS_KEY);
-            root.items.splice(at, 0, document.createPair(DEFAULT_ENVIRONMENT_KEY, environment.name));
-        }
-    }
-    return document.toString({ lineWidth: 0 });
-}
-
-/** The config file as text, or undefined when there is none yet. */
-export function readConfigFile(configPath: string): string | undefined {
-    try {
-        return readFileSync(configPath, "utf8");
-    } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-        throw new CommandError(`cannot read ${configPath}: ${(error as Error).message}`, EXIT_CODES.failed);
-    }
-}
-
-/**
- * Replaces `configPath` with `text` atomically, mode 0600: a reader sees the old file or the new one,
- * never half of one. A missing directory is created with mode 0700; a symlinked config is updated
- * where it points.
- */
-export function writeConfigFile(configPath: string, text: string): void {
-    let target = configPath;
-    try {
-        target = realpathSync(configPath);
-    } catch {
-        // No file yet: it is created at configPath.
-    }
-    const directory = dirname(target);
-    mkdirSync(directory, { recursive: true, mode: 0o700 });
-    const temporary = join(directory, `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
-    try {
-        const fd = openSync(temporary, "wx", 0o600);
-        try {
-            fchmodSync(fd, 0o600); // the umask cannot loosen it, and an old file's looser mode is not inherited
-            writeSync(fd, text);
-            fsyncSync(fd);
-        } finally {
-            closeSync(fd);
-        }
-        renameSync(temporary, target);
-    } catch (error) {
-        try {
-            unlinkSync(temporary);
-        } catch {
-            // Never created, or already renamed.
-        }
-        throw new CommandError(`cannot write ${configPath}: ${(error as Error).message}`, EXIT_CODES.failed);
-    }
-}
 
 /** Where the command reads and writes, so tests can run it in-process. */
 export interface CommandIo {
@@ -317,14 +76,14 @@ export function defaultConfigPath(env: NodeJS.ProcessEnv): string {
     return join(env.HOME || homedir(), ".cortex", "cli.yaml");
 }
 
-function cliEnv(args: string[], io: CommandIo): number {
-    let parsed;
+function parseOptions(args: string[]) {
     try {
-        parsed = parseArgs({
+        return parseArgs({
             args,
             options: {
                 outputs: { type: "string" },
                 config: { type: "string" },
+                "aws-profile": { type: "string" },
                 default: { type: "boolean", default: false },
                 "dry-run": { type: "boolean", default: false },
                 help: { type: "boolean", short: "h", default: false },
@@ -335,7 +94,49 @@ function cliEnv(args: string[], io: CommandIo): number {
     } catch (error) {
         throw new CommandError(`${(error as Error).message}\n${CLI_ENV_USAGE_HINT}`, EXIT_CODES.usage);
     }
-    const { values, positionals } = parsed;
+}
+
+function readOutputs(file: string | undefined, io: CommandIo): { text: string; source: string } {
+    if (file !== undefined && file !== "-") {
+        try {
+            return { text: readFileSync(resolve(io.cwd, file), "utf8"), source: file };
+        } catch (error) {
+            throw new CommandError(`cannot read the stack outputs: ${(error as Error).message}`, EXIT_CODES.usage);
+        }
+    }
+    if (io.stdinIsTerminal) {
+        throw new CommandError(
+            "no stack outputs: pipe `pulumi stack output --json --show-secrets` into this command, or pass --outputs FILE",
+            EXIT_CODES.usage,
+        );
+    }
+    return { text: io.readStdin(), source: "stdin" };
+}
+
+/** The key a keys release's CLI gets when the stack has no CLI user: the caller's own. */
+function callersKey(profile: string | undefined, io: CommandIo): { key: CliAccessKey; from: string } {
+    if (profile !== undefined) {
+        const path = credentialsFilePath(io.env);
+        const key = readProfileKey(readTextFile(path), profile);
+        if (!key)
+            throw new CommandError(
+                `the AWS profile "${profile}" in ${path} has no aws_access_key_id and aws_secret_access_key`,
+                EXIT_CODES.usage,
+            );
+        return { key, from: `the AWS profile "${profile}"` };
+    }
+    const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = io.env;
+    if (accessKeyId && secretAccessKey)
+        return { key: { accessKeyId, secretAccessKey }, from: "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" };
+    throw new CommandError(
+        "this Cortex release's CLI requires an access key in its environment and the stack has no CLI user (cliUser is off): " +
+            "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --aws-profile NAME",
+        EXIT_CODES.usage,
+    );
+}
+
+function cliEnv(args: string[], io: CommandIo): number {
+    const { values, positionals } = parseOptions(args);
     if (values.help) {
         io.stdout(CLI_ENV_HELP);
         return EXIT_CODES.ok;
@@ -343,41 +144,59 @@ function cliEnv(args: string[], io: CommandIo): number {
     if (positionals.length > 0) {
         throw new CommandError(`cli-env takes no arguments, got: ${positionals.join(" ")}\n${CLI_ENV_USAGE_HINT}`, EXIT_CODES.usage);
     }
+    const outputs = readOutputs(values.outputs, io);
+    const { cortexVersion, environment: stackEnvironment, cliKey } = environmentFromStackOutputs(outputs.text, outputs.source);
+    const release = CORTEX_RELEASES[cortexVersion];
+    const profile = values["aws-profile"];
 
-    let outputsText: string;
-    let source: string;
-    if (values.outputs !== undefined && values.outputs !== "-") {
-        source = values.outputs;
-        try {
-            outputsText = readFileSync(resolve(io.cwd, values.outputs), "utf8");
-        } catch (error) {
-            throw new CommandError(`cannot read the stack outputs: ${(error as Error).message}`, EXIT_CODES.usage);
-        }
-    } else {
-        if (io.stdinIsTerminal) {
-            throw new CommandError(
-                "no stack outputs: pipe `pulumi stack output --json --show-secrets` into this command, or pass --outputs FILE",
-                EXIT_CODES.usage,
-            );
-        }
-        source = "stdin";
-        outputsText = io.readStdin();
+    let environment = stackEnvironment;
+    let keyNote = "with no key: the CLI signs with your AWS credentials";
+    if (cliReadsKeys(cortexVersion)) {
+        const chosen = cliKey ? { key: cliKey, from: "the stack's CLI user" } : callersKey(profile, io);
+        environment = cliEnvironmentEntry(cortexVersion, {
+            name: environment.name,
+            operatorEndpoint: environment.operator_endpoint,
+            key: chosen.key,
+        });
+        keyNote = `with the access key of ${chosen.from}`;
+    } else if (profile !== undefined && !cliKey) {
+        throw new CommandError(
+            "--aws-profile writes the stack's CLI user's key, and the stack has none (cliUser is off): the CLI signs with your own AWS credentials",
+            EXIT_CODES.usage,
+        );
     }
-    const environment = environmentFromStackOutputs(outputsText, source);
 
     const configPath = values.config !== undefined ? resolve(io.cwd, values.config) : defaultConfigPath(io.env);
-    const merged = mergeEnvironment(readConfigFile(configPath), environment, { makeDefault: values.default, configPath });
+    const merged = mergeEnvironment(readTextFile(configPath), environment, { makeDefault: values.default, configPath });
+    const refused = cliConfigProblems(cortexVersion, parse(merged, { version: "1.1" }));
+    if (refused.length > 0) {
+        throw new CommandError(
+            `${configPath} would not load in the Cortex ${release.tag} CLI once merged, so it was left untouched: ${refused.join("; ")}`,
+            EXIT_CODES.malformedCliConfig,
+        );
+    }
+    const profileWrite =
+        !cliReadsKeys(cortexVersion) && profile !== undefined && cliKey
+            ? { path: credentialsFilePath(io.env), profile, key: cliKey }
+            : undefined;
     if (values["dry-run"]) {
         io.stdout(merged);
+        if (profileWrite)
+            io.stdout(
+                `\n# ${profileWrite.path}, profile ${profileWrite.profile}:\n${withProfileKey(undefined, profileWrite.profile, profileWrite.key)}`,
+            );
         return EXIT_CODES.ok;
     }
-    writeConfigFile(configPath, merged);
-    const credentials = environment.aws_access_key_id !== undefined ? "with the CLI user's access key" : "without an access key";
+    if (profileWrite) {
+        writePrivateFile(profileWrite.path, withProfileKey(readTextFile(profileWrite.path), profileWrite.profile, profileWrite.key));
+        keyNote = `with no key: run cortex with AWS_PROFILE=${profileWrite.profile}, the CLI user's key written to ${profileWrite.path}`;
+    }
+    writePrivateFile(configPath, merged);
     const defaultNote = values.default
         ? "; it is now the default environment"
         : `; make it the default with --default or \`cortex env default ${environment.name}\``;
     io.stderr(
-        `configured the Cortex CLI environment "${environment.name}" (${environment.operator_endpoint}, ${environment.aws_region}) ${credentials} in ${configPath}${defaultNote}\n`,
+        `configured the Cortex ${release.tag} CLI environment "${environment.name}" (${environment.operator_endpoint}) ${keyNote}, in ${configPath}${defaultNote}\n`,
     );
     return EXIT_CODES.ok;
 }
@@ -396,11 +215,7 @@ export function runCli(args: string[], io: CommandIo): number {
             EXIT_CODES.usage,
         );
     } catch (error) {
-        if (error instanceof CommandError) {
-            io.stderr(`cortex-secure-cluster: ${error.message}\n`);
-            return error.exitCode;
-        }
         io.stderr(`cortex-secure-cluster: ${(error as Error).message}\n`);
-        return EXIT_CODES.failed;
+        return error instanceof CommandError ? error.exitCode : EXIT_CODES.failed;
     }
 }

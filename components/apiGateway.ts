@@ -25,7 +25,7 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
  * An API Gateway HTTP API in front of the API load balancer: a VPC link into the private subnets,
  * a proxy integration to the load balancer's HTTP listener, a default stage with access logs.
  * Callers get API Gateway's trusted certificate even when the load balancer is internal.
- * Returns the API's invoke URL.
+ * Returns the API's invoke URL and id.
  */
 export function createApiGateway(part: {
     name: string;
@@ -34,7 +34,7 @@ export function createApiGateway(part: {
     apiLoadBalancer: Pick<BuiltLoadBalancer, "securityGroup" | "listeners">;
     tags: Record<string, string>;
     parent: pulumi.Resource;
-}): pulumi.Output<string> {
+}): { endpoint: pulumi.Output<string>; apiId: pulumi.Output<string> } {
     const { name, settings, network, apiLoadBalancer, tags, parent } = part;
     const prefix = `${name}-api-gateway`;
     const linkSecurityGroup = new aws.ec2.SecurityGroup(
@@ -119,5 +119,5 @@ export function createApiGateway(part: {
         },
         { parent },
     );
-    return stage.invokeUrl;
+    return { endpoint: stage.invokeUrl, apiId: api.id };
 }

@@ -1,4 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { CortexVersion } from "./cortexReleases";
+
+export { CortexVersion };
 
 // Every choice is an `as const` object and a type of the same name: TypeScript callers may pass the
 // plain strings, and Pulumi's schema inference makes an enum of it for the other languages.
@@ -38,6 +41,7 @@ export const RuntimeCredentialsMode = {
     IamUser: "iamUser",
     Provided: "provided",
     ServiceAccountRole: "serviceAccountRole",
+    NodeRole: "nodeRole",
 } as const;
 export type RuntimeCredentialsMode = (typeof RuntimeCredentialsMode)[keyof typeof RuntimeCredentialsMode];
 
@@ -68,7 +72,7 @@ export interface ExistingVpc {
 
 /** A node group of worker nodes that serve the APIs. */
 export interface NodeGroupSpec {
-    /** The group's name: 1–26 chars of lowercase letters, digits and `-`; unique among the groups. */
+    /** The group's name: 1–26 chars of lowercase letters, digits and `-`, not starting or ending with `-`; unique among the groups. */
     name: string;
     /** The EC2 instance type, e.g. `m5.large`; `nano` and `micro` sizes are too small for Cortex. */
     instanceType: string;
@@ -97,8 +101,8 @@ export interface NodeGroupSpec {
     instanceVolumeSize?: number;
     /**
      * Root volume type.
-     * Rule: one of `gp2`, `gp3`, `io1`, `st1`, `sc1`.
-     * @default "gp3"
+     * Rule: one of `gp2`, `gp3`, `io1`, `st1`, `sc1`; Cortex 0.18 and 0.25 know no `gp3`.
+     * @default "gp3" for 0.42, "gp2" for 0.18 and 0.25
      */
     instanceVolumeType?: InstanceVolumeType;
 }
@@ -131,7 +135,15 @@ export interface OperatorNodeGroupSpec {
  *   through as secrets. The runtime policy is still created (the `runtimePolicyArn` output) but
  *   attached to nothing: attach it to the keys' owner.
  * - `serviceAccountRole`: no long-lived keys; a role the Kubernetes service account
- *   `namespace`/`serviceAccount` assumes through the cluster's OIDC provider.
+ *   `namespace`/`serviceAccount` assumes through the cluster's OIDC provider. No Cortex release
+ *   uses it without a customised operator.
+ * - `nodeRole` (Cortex 0.42): no keys; the runtime policy is attached to every node group's role,
+ *   where Cortex v0.30+ looks for its permissions. Cortex's pods reach that role through the
+ *   instance metadata service, so the nodes' metadata hop limit is 2 in this mode (1 otherwise):
+ *   any pod on a node can then use the node role's permissions.
+ *
+ * Keys releases (0.18, 0.25) read `iamUser` or `provided` keys from the Kubernetes Secret
+ * `aws-credentials`; 0.42 reads no keys and takes `nodeRole`. A mode the release cannot use is refused.
  *
  * Every mode gets the same runtime policy: read/write on the Cortex bucket's objects and log
  * group, read on `modelBucketArns`, image pulls from this account's ECR repositories in this
@@ -208,6 +220,13 @@ export interface PeerSpec {
  * Names are Cortex's `cluster.yaml` keys in camelCase where Cortex has one.
  */
 export interface CortexSecureClusterArgs {
+    /**
+     * The Cortex release line the cluster is built for: the CLI environment, the runtime identity,
+     * the node groups' names, labels and taints, and `cortexClusterConfig` follow it.
+     * Rule: one of `0.18`, `0.25`, `0.42` (checked against Cortex v0.18.0, v0.25.0 and v0.42.1).
+     * @default "0.42"
+     */
+    cortexVersion?: CortexVersion;
     /**
      * The EKS cluster's name, also on every resource as the `cortex.dev/cluster-name` tag.
      * Rule: 3–54 chars, `^[a-z0-9]+(-[a-z0-9]+)*$`; not starting with `sthree-` or `amzn-s3-demo-`
@@ -307,7 +326,9 @@ export interface CortexSecureClusterArgs {
     /**
      * An API Gateway HTTP API with a VPC link to the API load balancer: a trusted AWS certificate
      * in front of an internal API load balancer.
-     * @default false
+     * Rule: not `false` with Cortex 0.18, whose operator refuses to start without an API Gateway
+     * tagged for the cluster.
+     * @default true for 0.18, false otherwise
      */
     apiGateway?: boolean;
     /**
@@ -347,13 +368,16 @@ export interface CortexSecureClusterArgs {
     operatorNodeGroup?: OperatorNodeGroupSpec;
     /**
      * The worker node groups that serve the APIs.
-     * Rule: 1–100 groups with unique names.
+     * Rule: 1–100 groups with unique names (Cortex 0.18 and 0.25: exactly 1, all their
+     * `cluster.yaml` can describe); instance types the release's tables know.
      * @default one group `worker`: `m5.large`, 1–5 instances
      */
     nodeGroups?: NodeGroupSpec[];
     /**
      * The identity the running cluster uses.
-     * @default {mode: "iamUser"}
+     * Rule: a mode the release can use: `iamUser` or `provided` for 0.18 and 0.25 (they read keys),
+     * `nodeRole` for 0.42 (it reads none); `serviceAccountRole` with any (a customised operator).
+     * @default {mode: "iamUser"} for 0.18 and 0.25, {mode: "nodeRole"} for 0.42
      */
     runtimeCredentials?: RuntimeCredentials;
     /**

@@ -3,6 +3,8 @@ import * as YAML from "yaml";
 import { z } from "zod";
 import { CortexSecureClusterArgs } from "./args";
 import { ArgumentProblem, CortexSecureClusterArgsError } from "./problems";
+import { CORTEX_RELEASES, CortexVersion } from "./cortexReleases";
+import { DEFAULTS } from "./defaults";
 import { rememberProblems, stackNameProblems } from "./settings";
 import { findArgumentProblems } from "./validate";
 import { ARGUMENT_NAMES, argsSchema } from "./valueRules";
@@ -135,7 +137,11 @@ export function parseStackConfig(
     }
 
     const argumentProblems = findArgumentProblems(args);
-    problems.push(...argumentProblems, ...stackNameProblems(stackName));
+    const cortexVersion =
+        typeof args.cortexVersion === "string" && args.cortexVersion in CORTEX_RELEASES
+            ? (args.cortexVersion as CortexVersion)
+            : DEFAULTS.cortexVersion;
+    problems.push(...argumentProblems, ...stackNameProblems(stackName, cortexVersion));
     // Unparsed runtimeCredentials text may hold a key even when not stored as a secret: never show it.
     const hidden = (problem: ArgumentProblem) =>
         isSecret(rootArgument(problem.argument)) || (problem.argument === "runtimeCredentials" && typeof problem.value === "string");

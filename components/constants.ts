@@ -25,6 +25,8 @@ export const ACTIONS_ONLY_ON_ANY_RESOURCE = [
     "cloudwatch:GetMetricData",
     "cloudwatch:GetMetricStatistics",
     "cloudwatch:ListMetrics",
+    "sqs:ListQueues",
+    "ec2:DescribeSpotPriceHistory",
 ] as const;
 
 /** An AWS access key id: long-term (`AKIA`) or temporary (`ASIA`), 20 characters in all. */

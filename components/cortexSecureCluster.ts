@@ -2,16 +2,21 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createApiGateway } from "./apiGateway";
 import { CortexSecureClusterArgs } from "./args";
-import { cliEnvironmentOutputs, CortexCliEnvironment } from "./cliEnvironment";
+import { CortexCliEnvironment } from "./cliConfig";
+import { cliEnvironmentOutputs } from "./cliEnvironment";
+import { clusterConfigYaml } from "./clusterConfig";
 import { createCluster } from "./cluster";
 import { CLUSTER_NAME_TAG, CORTEX_SECURE_CLUSTER_TYPE } from "./constants";
 import { createIdentity } from "./identity";
 import { createLoadBalancers } from "./loadBalancers";
-import { createNetwork } from "./network";
+import { createNetwork, subnetZones } from "./network";
 import { createNodeGroups } from "./nodeGroups";
 import { createVpcPeering } from "./peering";
 import { resolveSettings, Settings } from "./settings";
 import { createStorage } from "./storage";
+
+/** The existing VPC's subnet list the nodes use. */
+const nodeSubnetTier = (settings: Settings) => (settings.subnetVisibility === "private" ? "privateSubnetIds" : "publicSubnetIds");
 
 /** The settings each component was built from, kept off the class so they are no output. */
 const settingsOfComponent = new WeakMap<CortexSecureCluster, Settings>();
@@ -58,6 +63,10 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
     public readonly runtimeRoleArn: pulumi.Output<string> | undefined;
     /** The runtime policy; with `provided` keys, attach it to the identity the keys belong to. */
     public readonly runtimePolicyArn: pulumi.Output<string>;
+    /** The Cortex release line the cluster is built for. */
+    public readonly cortexVersion: pulumi.Output<string>;
+    /** The Cortex cluster configuration (`cluster.yaml`) of that release, describing what was built. */
+    public readonly cortexClusterConfig: pulumi.Output<string>;
     /** The CLI user's access key id: only with `cliUser`. */
     public readonly cliAccessKeyId: pulumi.Output<string> | undefined;
     /** The CLI user's secret access key, a Pulumi secret: only with `cliUser`. */
@@ -86,14 +95,23 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         const cluster = createCluster({ name, settings, network, tags, parent });
         const nodeGroups = createNodeGroups({ name, settings, network, cluster, tags, parent });
         const loadBalancers = createLoadBalancers({ name, settings, network, nodeGroups, tags, parent });
+        const apiGateway = settings.apiGateway
+            ? createApiGateway({ name, settings, network, apiLoadBalancer: loadBalancers.api, tags, parent })
+            : undefined;
         const storage = createStorage({ name, settings, tags, parent });
         const identity = createIdentity({
             name,
             settings,
-            dependencies: { storage, oidcProvider: { arn: cluster.oidcProviderArn, issuerHost: cluster.oidcProviderUrl } },
+            dependencies: {
+                storage,
+                oidcProvider: { arn: cluster.oidcProviderArn, issuerHost: cluster.oidcProviderUrl },
+                nodeRoleName: nodeGroups.nodeRole.name,
+                apiGatewayId: apiGateway?.apiId,
+            },
             tags,
             parent,
         });
+        const region = aws.getRegionOutput({}, { parent }).region;
 
         this.vpcId = network.vpcId;
         this.publicSubnetIds = network.publicSubnetIds;
@@ -105,9 +123,7 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         this.operatorLoadBalancerDnsName = loadBalancers.operator.dnsName;
         this.apiEndpoint = pulumi.interpolate`${settings.sslCertificateArn ? "https" : "http"}://${loadBalancers.api.dnsName}`;
         this.operatorEndpoint = pulumi.interpolate`https://${loadBalancers.operator.dnsName}`;
-        this.apiGatewayEndpoint = settings.apiGateway
-            ? createApiGateway({ name, settings, network, apiLoadBalancer: loadBalancers.api, tags, parent })
-            : undefined;
+        this.apiGatewayEndpoint = apiGateway?.endpoint;
         this.vpcPeeringConnectionIds = createVpcPeering({ name, settings, network, tags, parent });
         this.bucketName = storage.bucketName;
         this.logGroupName = storage.logGroupName;
@@ -120,10 +136,9 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
 
         // The CLI gets the CLI user's key (or none), never the runtime's: they are different identities.
         const cli = cliEnvironmentOutputs({
+            cortexVersion: settings.cortexVersion,
             stackName: pulumi.getStack(),
             operatorEndpoint: this.operatorEndpoint,
-            region: aws.getRegionOutput({}, { parent }).region,
-            cliUser: settings.cliUser,
             cliKey:
                 identity.cliAccessKeyId && identity.cliSecretAccessKey
                     ? { accessKeyId: identity.cliAccessKeyId, secretAccessKey: identity.cliSecretAccessKey }
@@ -131,6 +146,16 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         });
         this.cliEnvironment = cli.cliEnvironment;
         this.cliConfigureCommand = cli.cliConfigureCommand;
+        this.cortexVersion = pulumi.output(settings.cortexVersion);
+        const existingSubnets =
+            settings.existingVpc && settings.cortexVersion === "0.42"
+                ? subnetZones(settings.existingVpc[nodeSubnetTier(settings)], parent)
+                : undefined;
+        this.cortexClusterConfig = pulumi
+            .all([region, storage.bucketName, network.availabilityZones, existingSubnets, settings.sslCertificateArn])
+            .apply(([regionName, bucketName, availabilityZones, subnets, sslCertificateArn]) =>
+                clusterConfigYaml(settings, { region: regionName, bucketName, availabilityZones, subnets, sslCertificateArn }),
+            );
 
         this.registerOutputs({
             // What was asked for, in the terms the policy pack and a review check against.
@@ -172,6 +197,8 @@ export function componentOutputs(cluster: CortexSecureCluster): Record<string, p
         runtimePolicyArn: cluster.runtimePolicyArn,
         cliAccessKeyId: cluster.cliAccessKeyId,
         cliSecretAccessKey: cluster.cliSecretAccessKey,
+        cortexVersion: cluster.cortexVersion,
+        cortexClusterConfig: cluster.cortexClusterConfig,
         cliEnvironment: cluster.cliEnvironment,
         cliConfigureCommand: cluster.cliConfigureCommand,
     };

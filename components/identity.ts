@@ -28,6 +28,10 @@ export interface IdentityDependencies {
     storage: Storage;
     /** The EKS cluster's OIDC provider; required for `runtimeCredentials.mode` `serviceAccountRole`. */
     oidcProvider: OidcProvider | undefined;
+    /** The nodes' role; required for `runtimeCredentials.mode` `nodeRole`. */
+    nodeRoleName?: pulumi.Input<string>;
+    /** Cortex 0.18: the cluster's API Gateway, whose routes the operator manages. */
+    apiGatewayId?: pulumi.Input<string>;
 }
 
 /**
@@ -36,7 +40,7 @@ export interface IdentityDependencies {
  */
 export function createIdentity(part: {
     name: string;
-    settings: Pick<Settings, "clusterName" | "runtimeCredentials" | "modelBucketArns" | "cliUser">;
+    settings: Pick<Settings, "cortexVersion" | "clusterName" | "runtimeCredentials" | "modelBucketArns" | "cliUser">;
     dependencies: IdentityDependencies;
     tags: Record<string, string>;
     parent: pulumi.Resource;
@@ -64,9 +68,19 @@ export function createIdentity(part: {
             aws.getRegionOutput({}, { parent }).region,
             aws.getCallerIdentityOutput({}, { parent }).accountId,
             aws.getPartitionOutput({}, { parent }).partition,
+            dependencies.apiGatewayId,
         ])
-        .apply(([bucketArn, logGroupArn, models, region, accountId, partition]) =>
-            runtimePolicy({ bucketArn, logGroupArn, modelBucketArns: models, region, accountId, partition }),
+        .apply(([bucketArn, logGroupArn, models, region, accountId, partition, apiGatewayId]) =>
+            runtimePolicy({
+                bucketArn,
+                logGroupArn,
+                modelBucketArns: models,
+                region,
+                accountId,
+                partition,
+                cortexVersion: settings.cortexVersion,
+                apiGatewayId,
+            }),
         );
     const policy = new aws.iam.Policy(
         `${name}-runtime`,
@@ -126,6 +140,10 @@ export function createIdentity(part: {
             identity.runtimeRoleArn = role.arn;
             break;
         }
+        case "nodeRole":
+            // Where Cortex v0.30+ looks for its permissions: the role of every node (one role, shared by the groups).
+            new aws.iam.RolePolicyAttachment(`${name}-runtime`, { role: dependencies.nodeRoleName!, policyArn: policy.arn }, { parent });
+            break;
     }
 
     if (settings.cliUser) {

@@ -4,6 +4,7 @@ import { CortexSecureClusterArgs, SubnetVisibility } from "./args";
 import { cidrsOverlap } from "./cidr";
 import { DEFAULTS } from "./defaults";
 import { ArgumentProblem } from "./problems";
+import { releaseProblems } from "./releaseRules";
 
 /** Whether the value at a path passed the single-value rules: neither it, nor anything around or inside it, was reported. */
 export type WellFormed = (...path: PropertyKey[]) => boolean;
@@ -58,6 +59,7 @@ export function jointProblems(args: Record<string, unknown>, wellFormed: WellFor
     }
 
     problems.push(...nodeGroupProblems(given, wellFormed));
+    problems.push(...releaseProblems(given, wellFormed));
     problems.push(...peeringProblems(given, wellFormed));
     return problems;
 }

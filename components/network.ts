@@ -18,6 +18,22 @@ export interface Network {
     routeTables: { ids: pulumi.Output<string[]>; count: number | undefined };
     /** The subnets the nodes live in, per `subnetVisibility`. */
     nodeSubnetIds: pulumi.Output<string[]>;
+    /** The zones a new VPC spans, in order; undefined for an existing VPC. */
+    availabilityZones: pulumi.Output<string[]> | undefined;
+}
+
+/** The zone of each subnet, read from AWS (for an existing VPC, whose subnets the arguments name). */
+export function subnetZones(
+    subnetIds: pulumi.Input<string>[],
+    parent: pulumi.Resource,
+): pulumi.Output<{ availability_zone: string; subnet_id: string }[]> {
+    return pulumi.all(
+        subnetIds.map((id) =>
+            aws.ec2
+                .getSubnetOutput({ id }, { parent })
+                .apply((subnet) => ({ availability_zone: subnet.availabilityZone, subnet_id: subnet.id })),
+        ),
+    );
 }
 
 /** Interface endpoints a node needs to join the cluster and pull images with no internet route. */
@@ -103,6 +119,9 @@ function newNetwork(name: string, settings: NetworkSettings, tags: Record<string
             count: zoneCount * SUBNETS_PER_ZONE,
         },
         nodeSubnetIds: settings.subnetVisibility === "private" ? vpc.privateSubnetIds : vpc.publicSubnetIds,
+        availabilityZones: vpc.subnets.apply((subnets) =>
+            pulumi.all(subnets.map((subnet) => subnet.availabilityZone)).apply((zones) => [...new Set(zones)]),
+        ),
     };
 }
 
@@ -121,6 +140,7 @@ function existingNetwork(settings: NetworkSettings, parent: pulumi.Resource): Ne
             : // Every route table of the VPC; their number is not known until they are read.
               { ids: aws.ec2.getRouteTablesOutput({ vpcId }, { parent }).ids, count: undefined },
         nodeSubnetIds: settings.subnetVisibility === "private" ? privateSubnetIds : publicSubnetIds,
+        availabilityZones: undefined,
     };
 }
 

@@ -3,12 +3,16 @@ import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "./cluster";
 import { Network } from "./network";
+import { RuntimeCredentialsMode } from "./args";
+import { CORTEX_RELEASES, CortexVersion, isGpuInstance, isInferentiaInstance } from "./cortexReleases";
 import { NodeGroupSettings, Settings } from "./settings";
 
 /** A node group as the other parts see it: its settings and the autoscaling groups behind it. */
 export interface BuiltNodeGroup {
     spec: NodeGroupSettings;
     role: "operator" | "worker";
+    /** The managed node group's name: the one Cortex knows it by. */
+    name: string;
     nodeGroup: eks.ManagedNodeGroup;
     autoscalingGroupNames: pulumi.Output<string[]>;
 }
@@ -24,10 +28,65 @@ export interface NodeGroups {
 
 /**
  * The instance metadata hop limit. 1 keeps pods (one hop further) away from the node role's
- * credentials; none of the runtime credential modes needs pods to reach it (keys are passed in,
- * and service-account roles use the OIDC web identity), so it is 1 in every mode.
+ * credentials: keys are passed in and service-account roles use the OIDC web identity. Only
+ * `nodeRole` needs 2, because there Cortex's pods take their permissions from the node role.
  */
-export const METADATA_HOP_LIMIT = 1;
+export function metadataHopLimit(mode: RuntimeCredentialsMode): 1 | 2 {
+    return mode === "nodeRole" ? 2 : 1;
+}
+
+/** A Kubernetes taint as a managed node group takes it. */
+export interface Taint {
+    key: string;
+    value: string;
+    effect: "NO_SCHEDULE";
+}
+
+/**
+ * The labels and taints Cortex schedules by, for the release (manager/generate_eks.py and the
+ * operator's pod specs at each tag): workers carry `workload=true` and its taint, GPU and
+ * Inferentia nodes their device taints, spot nodes the release's spot labels; v0.42 finds a group
+ * by the eksctl label `alpha.eksctl.io/nodegroup-name`.
+ */
+export function cortexNodeLabels(
+    version: CortexVersion,
+    group: Pick<NodeGroupSettings, "name" | "instanceType" | "spot">,
+    role: "operator" | "worker",
+): { name: string; labels: Record<string, string>; taints: Taint[] } {
+    const release = CORTEX_RELEASES[version].nodeGroups;
+    const name = role === "operator" ? release.operatorName : release.workerName(group.name, group.spot);
+    const labels: Record<string, string> = { "alpha.eksctl.io/nodegroup-name": name };
+    const taints: Taint[] = [];
+    if (role === "operator") return { name, labels: { ...labels, ...release.operatorLabels }, taints };
+    labels.workload = "true";
+    taints.push({ key: "workload", value: "true", effect: "NO_SCHEDULE" });
+    if (group.spot) Object.assign(labels, release.spotLabels);
+    if (isGpuInstance(group.instanceType)) {
+        Object.assign(labels, { "nvidia.com/gpu": "true", "k8s.amazonaws.com/accelerator": "true" });
+        taints.push({ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" });
+    }
+    if (isInferentiaInstance(group.instanceType)) {
+        labels[release.inferentiaKey] = "true";
+        taints.push({ key: release.inferentiaKey, value: "true", effect: "NO_SCHEDULE" });
+    }
+    return { name, labels, taints };
+}
+
+/**
+ * The autoscaling group tags that let the cluster autoscaler scale a group up from zero: it cannot
+ * read the labels and taints of a node that does not exist. EKS tags a managed group's ASG with
+ * the discovery tags (`k8s.io/cluster-autoscaler/enabled` and `…/<cluster>`) itself, but not these.
+ */
+export function nodeTemplateTags(labels: Record<string, string>, taints: Taint[]): Record<string, string> {
+    return {
+        ...Object.fromEntries(
+            Object.entries(labels).map(([key, value]) => [`k8s.io/cluster-autoscaler/node-template/label/${key}`, value]),
+        ),
+        ...Object.fromEntries(
+            taints.map((taint) => [`k8s.io/cluster-autoscaler/node-template/taint/${taint.key}`, `${taint.value}:NoSchedule`]),
+        ),
+    };
+}
 
 /** The EKS AMI type an instance type needs: Graviton, NVIDIA GPU, Inferentia/Trainium, or standard x86. */
 export function amiTypeFor(instanceType: string): string {
@@ -48,7 +107,10 @@ const NODE_TRUST_POLICY = JSON.stringify({
 });
 
 /** What the node groups part reads of the settings. */
-export type NodeGroupsSettings = Pick<Settings, "clusterName" | "subnetVisibility" | "operatorNodeGroup" | "nodeGroups">;
+export type NodeGroupsSettings = Pick<
+    Settings,
+    "cortexVersion" | "clusterName" | "subnetVisibility" | "operatorNodeGroup" | "nodeGroups" | "runtimeCredentials"
+>;
 
 /** Builds the nodes' security group and role, and a managed node group with its launch template per group. */
 export function createNodeGroups(part: {
@@ -95,12 +157,14 @@ export function createNodeGroups(part: {
     );
     const securityGroups = [cluster.clusterSecurityGroupId, nodeSecurityGroup.id];
 
+    const hopLimit = metadataHopLimit(settings.runtimeCredentials.mode);
     const buildNodeGroup = (spec: NodeGroupSettings, role: "operator" | "worker"): BuiltNodeGroup => {
+        const cortex = cortexNodeLabels(settings.cortexVersion, spec, role);
         const launchTemplate = new aws.ec2.LaunchTemplate(
             `${name}-ng-${spec.name}`,
             {
                 description: `Node group ${spec.name} of ${settings.clusterName}: IMDSv2, encrypted root volume, no SSH key`,
-                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: METADATA_HOP_LIMIT },
+                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: hopLimit },
                 blockDeviceMappings: [
                     {
                         deviceName: "/dev/xvda",
@@ -132,7 +196,8 @@ export function createNodeGroups(part: {
             `${name}-ng-${spec.name}`,
             {
                 cluster: cluster.eksCluster,
-                nodeGroupName: spec.name,
+                // The name Cortex knows the group by (its eksctl node group name).
+                nodeGroupName: cortex.name,
                 nodeRoleArn: nodeRole.arn,
                 subnetIds: network.nodeSubnetIds,
                 instanceTypes: [spec.instanceType],
@@ -141,10 +206,8 @@ export function createNodeGroups(part: {
                 scalingConfig: { minSize: spec.minInstances, maxSize: spec.maxInstances, desiredSize: spec.minInstances },
                 // Cortex's cluster autoscaler owns the desired size once the group exists.
                 ignoreScalingChanges: true,
-                labels: {
-                    "cortex.dev/node-group": spec.name,
-                    ...(role === "operator" ? { operator: "true" } : { workload: "true", lifecycle: spec.spot ? "spot" : "on-demand" }),
-                },
+                labels: cortex.labels,
+                taints: cortex.taints,
                 launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
                 tags,
             },
@@ -155,7 +218,18 @@ export function createNodeGroups(part: {
             .output(nodeGroup.nodeGroup)
             .apply((group) => pulumi.output(group.resources))
             .apply((resources) => resources.flatMap((resource) => (resource.autoscalingGroups ?? []).map((asg) => asg.name!)));
-        return { spec, role, nodeGroup, autoscalingGroupNames };
+        if (spec.minInstances === 0) {
+            // One tag per resource: the ASG is made by EKS, so its tags are added beside it.
+            const asgName = autoscalingGroupNames.apply((names) => names[0]);
+            for (const [key, value] of Object.entries(nodeTemplateTags(cortex.labels, cortex.taints))) {
+                new aws.autoscaling.Tag(
+                    `${name}-ng-${spec.name}-${key.replace(/^k8s\.io\/cluster-autoscaler\/node-template\//, "").replace(/[^a-zA-Z0-9-]/g, "-")}`,
+                    { autoscalingGroupName: asgName, tag: { key, value, propagateAtLaunch: false } },
+                    { parent },
+                );
+            }
+        }
+        return { spec, role, name: cortex.name, nodeGroup, autoscalingGroupNames };
     };
 
     return {

@@ -1,6 +1,7 @@
 // The IAM documents of the runtime identity, as data: built and tested without any resource.
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyDocument } from "./policyDocument";
+import { CortexVersion } from "./cortexReleases";
+import { PolicyDocument, PolicyStatement } from "./policyDocument";
 
 /** What the runtime policy is scoped to: plain values, so the document can be built and tested as data. */
 export interface RuntimePolicyScope {
@@ -13,7 +14,27 @@ export interface RuntimePolicyScope {
     region: string;
     accountId: string;
     partition: string;
+    /** The release line: v0.42 adds its queues and spot prices, v0.18 its API Gateway. */
+    cortexVersion?: CortexVersion;
+    /** v0.18: the id of the cluster's API Gateway, whose routes the operator manages. */
+    apiGatewayId?: string;
 }
+
+/** SQS actions Cortex v0.42 takes on its own queues (async and batch APIs), named rather than `sqs:*`. */
+const CORTEX_QUEUE_ACTIONS = [
+    "sqs:ChangeMessageVisibility",
+    "sqs:CreateQueue",
+    "sqs:DeleteMessage",
+    "sqs:DeleteQueue",
+    "sqs:GetQueueAttributes",
+    "sqs:GetQueueUrl",
+    "sqs:ListQueueTags",
+    "sqs:PurgeQueue",
+    "sqs:ReceiveMessage",
+    "sqs:SendMessage",
+    "sqs:SetQueueAttributes",
+    "sqs:TagQueue",
+];
 
 /**
  * The runtime (Cortex operator) policy: Cortex's operator policy from its security page, scoped
@@ -76,6 +97,7 @@ export function runtimePolicy(scope: RuntimePolicyScope): PolicyDocument {
             },
         ],
     };
+    document.Statement.push(...releaseStatements(scope));
     if (modelBucketArns.length > 0) {
         document.Statement.push(
             { Sid: "ListModelBuckets", Effect: "Allow", Action: "s3:ListBucket", Resource: modelBucketArns },
@@ -132,4 +154,45 @@ export function serviceAccountTrustPolicy(provider: { arn: string; issuerHost: s
             },
         ],
     };
+}
+
+/** What a release's operator needs beyond the common policy. */
+function releaseStatements(scope: RuntimePolicyScope): PolicyStatement[] {
+    const { partition, region, accountId } = scope;
+    if (scope.cortexVersion === "0.42") {
+        // pkg/types/clusterconfig/aws_policy.go@v0.42.1: queue listing, spot prices, and its cx_* queues.
+        return [
+            { Sid: "ListQueuesAndSpotPrices", Effect: "Allow", Action: ["sqs:ListQueues", "ec2:DescribeSpotPriceHistory"], Resource: "*" },
+            {
+                Sid: "CortexQueues",
+                Effect: "Allow",
+                Action: CORTEX_QUEUE_ACTIONS,
+                Resource: `arn:${partition}:sqs:${region}:${accountId}:cx_*`,
+            },
+        ];
+    }
+    if (scope.cortexVersion === "0.18" && scope.apiGatewayId) {
+        // pkg/lib/aws/apigateway.go@v0.18.0: the operator finds the cluster's API Gateway and manages its routes.
+        const apis = `arn:${partition}:apigateway:${region}::/apis`;
+        return [
+            {
+                Sid: "FindApiGateway",
+                Effect: "Allow",
+                Action: "apigateway:GET",
+                Resource: [
+                    apis,
+                    `${apis}/*`,
+                    `arn:${partition}:apigateway:${region}::/vpclinks`,
+                    `arn:${partition}:apigateway:${region}::/vpclinks/*`,
+                ],
+            },
+            {
+                Sid: "ManageApiGatewayRoutes",
+                Effect: "Allow",
+                Action: ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"],
+                Resource: `${apis}/${scope.apiGatewayId}/*`,
+            },
+        ];
+    }
+    return [];
 }

@@ -15,9 +15,10 @@ import {
     SubnetVisibility,
     VpcEndpointsMode,
 } from "./args";
-import { environmentNameProblem } from "./cliEnvironment";
+import { environmentNameProblem } from "./cliConfig";
 import { CONTROL_PLANE_LOG_TYPES } from "./constants";
-import { DEFAULTS, defaultNatGateway } from "./defaults";
+import { CortexVersion } from "./cortexReleases";
+import { DEFAULTS, defaultApiGateway, defaultCredentialsMode, defaultNatGateway, defaultVolumeType } from "./defaults";
 import { ArgumentProblem, formatProblems, throwIfAny } from "./problems";
 import { checkValue, findArgumentProblems, pathToArgument } from "./validate";
 import { deferredRules, isDeferred } from "./valueRules";
@@ -35,6 +36,7 @@ export interface NodeGroupSettings {
 
 /** The arguments with every default applied: what the component actually builds. */
 export interface Settings {
+    cortexVersion: CortexVersion;
     clusterName: string;
     kubernetesVersion: string;
     /** The cluster VPC's CIDR, new or existing. */
@@ -100,8 +102,8 @@ export function problemsOf(args: CortexSecureClusterArgs): ArgumentProblem[] {
 }
 
 /** Why the stack name cannot be the CLI environment's name, as a problem. */
-export function stackNameProblems(stackName: string | undefined): ArgumentProblem[] {
-    const problem = stackName === undefined ? undefined : environmentNameProblem(stackName);
+export function stackNameProblems(stackName: string | undefined, cortexVersion: CortexVersion): ArgumentProblem[] {
+    const problem = stackName === undefined ? undefined : environmentNameProblem(stackName, cortexVersion);
     return problem ? [{ argument: "the stack name (the Cortex CLI environment's name)", value: stackName, allowed: problem }] : [];
 }
 
@@ -110,7 +112,8 @@ export function stackNameProblems(stackName: string | undefined): ArgumentProble
  * listing every problem found now; values that are Outputs are checked when they resolve.
  */
 export function resolveSettings(args: CortexSecureClusterArgs = {}, context: ResolveContext = {}): Settings {
-    throwIfAny([...problemsOf(args), ...stackNameProblems(context.stackName)]);
+    const cortexVersion = (args?.cortexVersion as CortexVersion | undefined) ?? DEFAULTS.cortexVersion;
+    throwIfAny([...problemsOf(args), ...stackNameProblems(context.stackName, cortexVersion)]);
     const given = checkDeferred(args, [], context) as CortexSecureClusterArgs;
 
     const subnetVisibility = given.subnetVisibility ?? DEFAULTS.subnetVisibility;
@@ -121,11 +124,13 @@ export function resolveSettings(args: CortexSecureClusterArgs = {}, context: Res
     const clusterEndpointPublicAccess = given.clusterEndpointPublicAccess ?? DEFAULTS.clusterEndpointPublicAccess;
     const nodeGroup = (spec: Partial<NodeGroupSettings> & { name: string; instanceType: string }): NodeGroupSettings => ({
         ...DEFAULTS.nodeGroup,
+        instanceVolumeType: defaultVolumeType(cortexVersion),
         ...definedFields(spec),
         name: spec.name,
         instanceType: spec.instanceType,
     });
     return {
+        cortexVersion,
         clusterName: given.clusterName ?? DEFAULTS.clusterName,
         kubernetesVersion: given.kubernetesVersion ?? DEFAULTS.kubernetesVersion,
         vpcCidr,
@@ -142,7 +147,7 @@ export function resolveSettings(args: CortexSecureClusterArgs = {}, context: Res
             given.operatorLoadBalancerCidrAllowList ?? defaultAllowList(operatorLoadBalancerScheme, vpcCidr, vpcPeering),
         loadBalancerNodePorts: { ...DEFAULTS.loadBalancerNodePorts, ...definedFields(given.loadBalancerNodePorts ?? {}) },
         sslCertificateArn: given.sslCertificateArn,
-        apiGateway: given.apiGateway ?? DEFAULTS.apiGateway,
+        apiGateway: given.apiGateway ?? defaultApiGateway(cortexVersion),
         clusterEndpointPublicAccess,
         clusterEndpointPublicAccessCidrs: clusterEndpointPublicAccess ? (given.clusterEndpointPublicAccessCidrs ?? ["0.0.0.0/0"]) : [],
         secretsEncryptionKeyArn: given.secretsEncryptionKeyArn,
@@ -152,7 +157,7 @@ export function resolveSettings(args: CortexSecureClusterArgs = {}, context: Res
             ...nodeGroup({ name: "operator", ...DEFAULTS.operatorNodeGroup, ...definedFields(given.operatorNodeGroup ?? {}) }),
         },
         nodeGroups: (given.nodeGroups ?? DEFAULTS.nodeGroups).map(nodeGroup),
-        runtimeCredentials: given.runtimeCredentials ?? { ...DEFAULTS.runtimeCredentials },
+        runtimeCredentials: given.runtimeCredentials ?? { mode: defaultCredentialsMode(cortexVersion) },
         modelBucketArns: given.modelBucketArns ?? [],
         cliUser: given.cliUser ?? DEFAULTS.cliUser,
         vpcPeering,

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
     ControlPlaneLogType,
+    CortexVersion,
     InstanceVolumeType,
     LoadBalancerScheme,
     NatGatewayStrategy,
@@ -93,6 +94,9 @@ const input = (rule: z.ZodType) =>
         }
     });
 
+// Cortex v0.42 names a group cx-wd-NAME within eksctl's 32 characters, with no trailing dash.
+const NODE_GROUP_NAME_RULE = "1–26 chars of lowercase letters, digits and -, not starting or ending with -";
+
 const nodeGroupSize = {
     minInstances: integer("an integer ≥ 0", 0).optional(),
     maxInstances: integer("an integer > 0 and ≥ minInstances", 1).optional(),
@@ -100,9 +104,7 @@ const nodeGroupSize = {
 
 const nodeGroupSpec = z.strictObject(
     {
-        name: z
-            .string({ error: "1–26 chars of lowercase letters, digits and -" })
-            .regex(/^[a-z0-9-]{1,26}$/, { error: "1–26 chars of lowercase letters, digits and -" }),
+        name: z.string({ error: NODE_GROUP_NAME_RULE }).regex(/^[a-z0-9]([a-z0-9-]{0,24}[a-z0-9])?$/, { error: NODE_GROUP_NAME_RULE }),
         instanceType,
         ...nodeGroupSize,
         spot: bool.optional(),
@@ -125,6 +127,7 @@ const CREDENTIAL_FIELDS: Record<RuntimeCredentialsMode, { required: string[]; op
     iamUser: { required: [], optional: [] },
     provided: { required: ["accessKeyId", "secretAccessKey"], optional: [] },
     serviceAccountRole: { required: [], optional: ["namespace", "serviceAccount"] },
+    nodeRole: { required: [], optional: [] },
 };
 
 const runtimeCredentials = z
@@ -142,7 +145,7 @@ const runtimeCredentials = z
                 .regex(dnsSubdomain, { error: "a Kubernetes service account name (a DNS subdomain)" })
                 .optional(),
         },
-        { error: 'an object whose mode is "iamUser", "provided" (with accessKeyId, secretAccessKey) or "serviceAccountRole"' },
+        { error: 'an object whose mode is "iamUser", "provided" (with accessKeyId, secretAccessKey), "serviceAccountRole" or "nodeRole"' },
     )
     .superRefine((credentials, ctx) => {
         const fields = CREDENTIAL_FIELDS[credentials.mode];
@@ -199,18 +202,19 @@ const peerSpec = z.strictObject(
     { error: "a peer: {vpcId, cidrBlock, routeTableIds?, ownerId?, region?}" },
 );
 
-const RESERVED_TAG_PREFIXES = ["aws:", "kubernetes.io/", "k8s.io/", "eksctl.", "cortex.dev/"];
+// Cortex's tag rules (pkg/types/clusterconfig, v0.25.0 and v0.42.1): keys and values alike.
+const RESERVED_TAG_PREFIXES = ["aws:", "kubernetes.io/", "k8s.io/", "eksctl.", "alpha.eksctl.", "beta.eksctl.", "cortex.dev/"];
 const tagKeyRule = `tag keys of 1–127 chars with no leading/trailing space, not starting with ${RESERVED_TAG_PREFIXES.join(", ")} (in any case)`;
-const tagValueRule = "a string of 1–255 chars with no leading/trailing space";
+const tagValueRule = `a string of 1–255 chars with no leading/trailing space, not starting with ${RESERVED_TAG_PREFIXES.join(", ")}`;
+const reservedPrefix = (text: string) => RESERVED_TAG_PREFIXES.some((prefix) => text.toLowerCase().startsWith(prefix));
 
 const tags = z.record(z.string(), z.unknown(), { error: "a map of tag keys to string values" }).superRefine((map, ctx) => {
     for (const [key, value] of Object.entries(map)) {
-        const reserved = RESERVED_TAG_PREFIXES.some((prefix) => key.toLowerCase().startsWith(prefix));
-        if (key.length < 1 || key.length > 127 || key.trim() !== key || reserved) {
+        if (key.length < 1 || key.length > 127 || key.trim() !== key || reservedPrefix(key)) {
             // The key itself is wrong: show the whole entry, since the key alone reads like a value.
             ctx.addIssue({ code: "custom", message: tagKeyRule, path: [], input: { [key]: value } });
         }
-        if (typeof value !== "string" || value.length < 1 || value.length > 255 || value.trim() !== value) {
+        if (typeof value !== "string" || value.length < 1 || value.length > 255 || value.trim() !== value || reservedPrefix(value)) {
             ctx.addIssue({ code: "custom", message: tagValueRule, path: [key], input: value });
         }
     }
@@ -241,6 +245,7 @@ const availabilityZone = /^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/;
 /** Every argument's own rule, in the order the arguments are documented. */
 export const argsSchema = z.strictObject(
     {
+        cortexVersion: choice(CortexVersion).optional(),
         clusterName: z
             .string({ error: CLUSTER_NAME_RULE })
             .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: CLUSTER_NAME_RULE })

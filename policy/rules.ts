@@ -119,14 +119,27 @@ const nodesInPrivateSubnets: Rule = {
 
 const launchTemplateImdsV2: Rule = {
     name: "launch-template-imdsv2",
-    description: "Node launch templates require IMDSv2 (session tokens) with a hop limit of 1.",
+    description:
+        "Node launch templates require IMDSv2 (session tokens) with a hop limit of 1, or 2 where the runtime policy is on the nodes' role (runtimeCredentials nodeRole: Cortex's pods must reach it).",
     enforcementLevel: "mandatory",
     check(resources) {
+        // nodeRole mode: the runtime policy attached to the nodes' role, which Cortex's pods reach through IMDS.
+        const nodeRoleNames = new Set(
+            resources.filter((r) => r.type === "aws:iam/role:Role" && r.name.endsWith("-nodes")).map((r) => get(r, "name")),
+        );
+        const runtimeOnNodes = resources.some(
+            (r) =>
+                r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" &&
+                r.name.endsWith("-runtime") &&
+                nodeRoleNames.has(get(r, "role")),
+        );
+        const allowedHops = runtimeOnNodes ? 2 : 1;
         return ofType(resources, LAUNCH_TEMPLATE).flatMap((template) => {
             const metadata = (get(template, "metadataOptions") ?? {}) as { httpTokens?: string; httpPutResponseHopLimit?: number };
             const problems: string[] = [];
             if (metadata.httpTokens !== "required") problems.push(`httpTokens is ${JSON.stringify(metadata.httpTokens ?? "unset")}`);
-            if ((metadata.httpPutResponseHopLimit ?? 1) > 1) problems.push(`the hop limit is ${metadata.httpPutResponseHopLimit}`);
+            if ((metadata.httpPutResponseHopLimit ?? 1) > allowedHops)
+                problems.push(`the hop limit is ${metadata.httpPutResponseHopLimit}`);
             return problems.length === 0
                 ? []
                 : [
@@ -134,7 +147,7 @@ const launchTemplateImdsV2: Rule = {
                           urn: template.urn,
                           message:
                               `Launch template ${template.name} lets pods reach instance credentials (${problems.join(", ")}). ` +
-                              'Fix: metadataOptions {httpTokens: "required", httpPutResponseHopLimit: 1}.',
+                              `Fix: metadataOptions {httpTokens: "required", httpPutResponseHopLimit: ${allowedHops}}.`,
                       },
                   ];
         });

@@ -24,7 +24,7 @@ const ENDPOINT = "https://prod-operator-0123456789.elb.us-west-2.amazonaws.com";
 
 /** `pulumi stack output --json --show-secrets` of a stack named `name`. */
 function stackOutputs(name: string, extra: Record<string, unknown> = {}, withKeys = true): string {
-    const cliEnvironment: Record<string, string> = { name, provider: "aws", operator_endpoint: ENDPOINT, aws_region: "us-west-2" };
+    const cliEnvironment: Record<string, string> = { name, provider: "aws", operator_endpoint: ENDPOINT };
     if (withKeys) {
         cliEnvironment.aws_access_key_id = KEY_ID;
         cliEnvironment.aws_secret_access_key = SECRET;
@@ -34,12 +34,13 @@ function stackOutputs(name: string, extra: Record<string, unknown> = {}, withKey
         cliConfigureCommand: `cortex env configure ${name} --provider aws`,
         runtimeAccessKeyId: "AKIARUNTIMERUNTIME01",
         runtimeSecretAccessKey: "runtimeSecretRuntimeSecretRuntimeSecret1",
+        cortexVersion: "0.25",
         cliEnvironment,
         ...extra,
     });
 }
 
-/** A config with two environments, a default, comments and keys Cortex may add that we do not know. */
+/** A config the Cortex v0.25 CLI loads (checked with its own reader): two aws environments, the local one, a default, comments. */
 const EXISTING = `# written by hand; keep this comment
 telemetry: false
 default_environment: staging
@@ -49,18 +50,14 @@ environments:
     operator_endpoint: https://staging.example.com
     aws_access_key_id: AKIASTAGINGSTAGING01
     aws_secret_access_key: stagingSecretStagingSecretStagingSecret1
-    aws_region: eu-west-1
   - name: prod
     provider: aws
     operator_endpoint: https://old-prod.example.com
     aws_access_key_id: AKIAOLDPRODOLDPROD01
     aws_secret_access_key: oldProdSecretOldProdSecretOldProdSecret1
-    aws_region: us-east-1
-    some_future_field: kept
   - name: local
     provider: local
-future_top_level_setting:
-  nested: [1, 2]
+    aws_region: us-east-1
 `;
 
 interface Run {
@@ -85,7 +82,7 @@ describe("cortex-secure-cluster cli-env", () => {
     }
 
     /** Runs the command in-process, as the bin does, with this test's HOME. */
-    function run(args: string[], stdin = "", stdinIsTerminal = false): Run {
+    function run(args: string[], stdin = "", stdinIsTerminal = false, env: NodeJS.ProcessEnv = {}): Run {
         let stdout = "";
         let stderr = "";
         const status = runCli(args, {
@@ -93,7 +90,7 @@ describe("cortex-secure-cluster cli-env", () => {
             stdinIsTerminal,
             stdout: (text) => (stdout += text),
             stderr: (text) => (stderr += text),
-            env: { HOME: home },
+            env: { HOME: home, ...env },
             cwd: home,
         });
         return { status, stdout, stderr };
@@ -114,12 +111,10 @@ describe("cortex-secure-cluster cli-env", () => {
                 name: "dev",
                 provider: "aws",
                 operator_endpoint: ENDPOINT,
-                aws_region: "us-west-2",
                 aws_access_key_id: KEY_ID,
                 aws_secret_access_key: SECRET,
             });
             assert.equal(merged.telemetry, false);
-            assert.deepEqual(merged.future_top_level_setting, { nested: [1, 2] });
             assert.equal(merged.default_environment, "staging", "the default changed without --default");
             const text = readFileSync(configPath, "utf8");
             assert.match(text, /^# written by hand; keep this comment\n/);
@@ -141,7 +136,6 @@ describe("cortex-secure-cluster cli-env", () => {
                 name: "prod",
                 provider: "aws",
                 operator_endpoint: ENDPOINT,
-                aws_region: "us-west-2",
                 aws_access_key_id: KEY_ID,
                 aws_secret_access_key: SECRET,
             });
@@ -161,7 +155,7 @@ describe("cortex-secure-cluster cli-env", () => {
         it("with --default and no default yet, writes default_environment where Cortex does, before the environments", () => {
             writeConfig(EXISTING.replace("default_environment: staging\n", ""));
             assert.equal(run(["cli-env", "--default"], stackOutputs("dev")).status, EXIT_CODES.ok);
-            assert.deepEqual(Object.keys(config()), ["telemetry", "default_environment", "environments", "future_top_level_setting"]);
+            assert.deepEqual(Object.keys(config()), ["telemetry", "default_environment", "environments"]);
             assert.equal(config().default_environment, "dev");
         });
 
@@ -171,15 +165,74 @@ describe("cortex-secure-cluster cli-env", () => {
             assert.equal(config().environments[0].name, "no");
         });
 
-        it("writes without keys when the stack has no CLI user", () => {
+        it("v0.25 without a CLI user: takes the caller's key from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, as that CLI requires one", () => {
             writeConfig(EXISTING);
-            assert.equal(run(["cli-env"], stackOutputs("dev", {}, false)).status, EXIT_CODES.ok);
+            const noKey = stackOutputs("dev", {}, false);
+            const refused = run(["cli-env"], noKey);
+            assert.equal(refused.status, EXIT_CODES.usage);
+            assert.match(
+                refused.stderr,
+                /requires an access key .* set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --aws-profile NAME/,
+            );
+            assert.equal(readFileSync(configPath, "utf8"), EXISTING);
+            const result = run(["cli-env"], noKey, false, { AWS_ACCESS_KEY_ID: "AKIACALLERCALLER0001", AWS_SECRET_ACCESS_KEY: SECRET });
+            assert.equal(result.status, EXIT_CODES.ok, result.stderr);
             assert.deepEqual(config().environments[3], {
                 name: "dev",
                 provider: "aws",
                 operator_endpoint: ENDPOINT,
-                aws_region: "us-west-2",
+                aws_access_key_id: "AKIACALLERCALLER0001",
+                aws_secret_access_key: SECRET,
             });
+        });
+
+        it("v0.18 without a CLI user: takes the key from --aws-profile NAME", () => {
+            mkdirSync(join(home, ".aws"));
+            writeFileSync(
+                join(home, ".aws", "credentials"),
+                `[default]\naws_access_key_id = AKIADEFAULTDEFAULT01\naws_secret_access_key = x\n\n[ml]\naws_access_key_id = AKIAPROFILEPROFILE01\naws_secret_access_key = ${SECRET}\n`,
+            );
+            const result = run(["cli-env", "--aws-profile", "ml"], stackOutputs("dev", { cortexVersion: "0.18" }, false));
+            assert.equal(result.status, EXIT_CODES.ok, result.stderr);
+            assert.equal(config().environments[0].aws_access_key_id, "AKIAPROFILEPROFILE01");
+            assert.match(result.stderr, /Cortex v0\.18\.0 CLI environment "dev" .* with the access key of the AWS profile "ml"/);
+        });
+
+        it("v0.42: writes only name and operator_endpoint, and with --aws-profile the CLI user's key as that AWS profile (0600, other profiles kept)", () => {
+            const credentials = join(home, ".aws", "credentials");
+            mkdirSync(join(home, ".aws"));
+            writeFileSync(
+                credentials,
+                "[default]\nregion = us-west-2\naws_access_key_id = AKIADEFAULTDEFAULT01\naws_secret_access_key = keep\n",
+            );
+            const outputs = JSON.stringify({
+                cortexVersion: "0.42",
+                cliEnvironment: { name: "prod", operator_endpoint: ENDPOINT },
+                cliAccessKeyId: KEY_ID,
+                cliSecretAccessKey: SECRET,
+            });
+            const result = run(["cli-env", "--default", "--aws-profile", "cortex-prod"], outputs);
+            assert.equal(result.status, EXIT_CODES.ok, result.stderr);
+            assert.deepEqual(config(), { default_environment: "prod", environments: [{ name: "prod", operator_endpoint: ENDPOINT }] });
+            assert.equal(
+                readFileSync(credentials, "utf8"),
+                `[default]\nregion = us-west-2\naws_access_key_id = AKIADEFAULTDEFAULT01\naws_secret_access_key = keep\n\n[cortex-prod]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`,
+            );
+            assert.equal(statSync(credentials).mode & 0o777, 0o600);
+            assert.match(result.stderr, /AWS_PROFILE=cortex-prod/);
+            assert.ok(!result.stderr.includes(SECRET));
+        });
+
+        it("refuses to write a file the release's CLI would not load, leaving it untouched", () => {
+            const refusedByV025 = `${EXISTING}  - name: old\n    provider: aws\n    operator_endpoint: https://old.example.com\n    aws_access_key_id: AKIAOLDOLDOLDOLD0001\n    aws_secret_access_key: x\n    aws_region: us-east-1\n`;
+            writeConfig(refusedByV025);
+            const result = run(["cli-env"], stackOutputs("dev"));
+            assert.equal(result.status, EXIT_CODES.malformedCliConfig);
+            assert.match(
+                result.stderr,
+                /would not load in the Cortex v0\.25\.0 CLI once merged.*environments: old: aws_region: must be empty/,
+            );
+            assert.equal(readFileSync(configPath, "utf8"), refusedByV025);
         });
 
         it("updates a symlinked config where it points, keeping the link", () => {
@@ -205,7 +258,6 @@ describe("cortex-secure-cluster cli-env", () => {
                         name: "prod",
                         provider: "aws",
                         operator_endpoint: ENDPOINT,
-                        aws_region: "us-west-2",
                         aws_access_key_id: KEY_ID,
                         aws_secret_access_key: SECRET,
                     },
@@ -306,24 +358,23 @@ describe("cortex-secure-cluster cli-env", () => {
         const cases: Record<string, { stdin: string; message: RegExp }> = {
             "no cliEnvironment": {
                 stdin: JSON.stringify({ vpcId: "vpc-1", kubeconfig: "[secret]" }),
-                message: /have no cliEnvironment \(outputs: vpcId, kubeconfig\)/,
+                message: /lack cortexVersion and cliEnvironment \(outputs: vpcId, kubeconfig\): export cortexVersion and cliEnvironment/,
             },
-            "secrets not shown": { stdin: JSON.stringify({ cliEnvironment: "[secret]" }), message: /--show-secrets/ },
+            "an unknown release": {
+                stdin: stackOutputs("prod", { cortexVersion: "0.30" }),
+                message: /cortexVersion "0\.30" is not a release line/,
+            },
+            "secrets not shown": {
+                stdin: JSON.stringify({ cortexVersion: "0.25", cliEnvironment: "[secret]" }),
+                message: /--show-secrets/,
+            },
             "not JSON": { stdin: `{"cliEnvironment": ${SECRET}`, message: /not JSON/ },
             "nothing at all": { stdin: "", message: /no stack outputs from stdin/ },
             "an http endpoint": {
                 stdin: stackOutputs("prod").replace(ENDPOINT, "http://plain.example.com"),
                 message: /operator_endpoint "http:\/\/plain\.example\.com" is not an https:\/\/ URL/,
             },
-            "a name Cortex reserves": { stdin: stackOutputs("local"), message: /name "local" is not allowed by Cortex/ },
-            "a field Cortex does not know": {
-                stdin: stackOutputs("prod").replace('"provider":"aws"', '"provider":"aws","aws_session_token":"x"'),
-                message: /unknown field aws_session_token/,
-            },
-            "only half a key": {
-                stdin: stackOutputs("prod").replace(`,"aws_secret_access_key":"${SECRET}"`, ""),
-                message: /come together or not at all/,
-            },
+
             "the runtime key": { stdin: stackOutputs("prod", { runtimeAccessKeyId: KEY_ID }), message: /runtime access key/ },
         };
         for (const [what, { stdin, message }] of Object.entries(cases)) {

@@ -63,9 +63,9 @@ describe("cluster and node groups", () => {
     });
 
     describe("hardened nodes", () => {
-        it("requires IMDSv2 with hop limit 1 in every credentials mode", async () => {
+        it("requires IMDSv2 with hop limit 1 in every credentials mode but nodeRole", async () => {
             for (const runtimeCredentials of [{ mode: "iamUser" as const }, { mode: "serviceAccountRole" as const }]) {
-                const b = await build({ runtimeCredentials });
+                const b = await build({ cortexVersion: "0.25", runtimeCredentials });
                 const templates = b.ofType("aws:ec2/launchTemplate:LaunchTemplate");
                 assert.equal(templates.length, 2);
                 for (const template of templates) {
@@ -144,18 +144,17 @@ describe("cluster and node groups", () => {
             assert.deepEqual([worker.instanceTypes, worker.scalingConfig], [["m5.large"], { minSize: 1, maxSize: 5, desiredSize: 1 }]);
         });
 
-        it("labels every group with its name and role", async () => {
+        it("labels every group with the name and role Cortex v0.42 reads", async () => {
             const b = await build(twoGroups);
             assert.deepEqual(b.one("eks:index:ManagedNodeGroup", "-ng-operator").inputs.labels, {
-                "cortex.dev/node-group": "operator",
+                "alpha.eksctl.io/nodegroup-name": "cx-operator",
                 operator: "true",
             });
-            assert.deepEqual(b.one("eks:index:ManagedNodeGroup", "-ng-spot-gpu").inputs.labels, {
-                "cortex.dev/node-group": "spot-gpu",
-                workload: "true",
-                lifecycle: "spot",
-            });
-            assert.equal(b.one("eks:index:ManagedNodeGroup", "-ng-cpu").inputs.nodeGroupName, "cpu");
+            assert.equal(
+                (b.one("eks:index:ManagedNodeGroup", "-ng-spot-gpu").inputs.labels as Record<string, string>)["node-lifecycle"],
+                "spot",
+            );
+            assert.equal(b.one("eks:index:ManagedNodeGroup", "-ng-cpu").inputs.nodeGroupName, "cx-wd-cpu");
         });
 
         it("picks the AMI type an instance family needs", () => {

@@ -39,7 +39,7 @@ describe("parseStackConfig", () => {
         const line = lineAbout(configError(stack({ subnet_visibility: "public" })).message, "subnet_visibility");
         assert.match(
             line,
-            /got "public"; allowed: nothing: not a setting of this stack \(known: clusterName, .*subnetVisibility, .*protectData\)/,
+            /got "public"; allowed: nothing: not a setting of this stack \(known: cortexVersion, clusterName, .*subnetVisibility, .*protectData\)/,
         );
     });
 
@@ -149,7 +149,10 @@ describe("parseStackConfig", () => {
 
     it("passes provided runtime keys stored as secrets on as Pulumi secrets", async () => {
         const credentials = JSON.stringify({ mode: "provided", accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY });
-        const args = parseStackConfig(stack({ runtimeCredentials: credentials }), new Set([`${NS}:runtimeCredentials`]));
+        const args = parseStackConfig(
+            stack({ cortexVersion: "0.25", runtimeCredentials: credentials }),
+            new Set([`${NS}:runtimeCredentials`]),
+        );
         const provided = args.runtimeCredentials;
         assert.ok(provided?.mode === "provided");
         const accessKeyId = provided.accessKeyId as pulumi.Output<string>;

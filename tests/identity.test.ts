@@ -7,7 +7,10 @@ import { OidcProvider, runtimePolicy, serviceAccountTrustPolicy } from "../compo
 import { PolicyDocument } from "../components/policyDocument";
 import { createStorage } from "../components/storage";
 import { resolveSettings } from "../components/settings";
-import { build, Built, isSecret, valueOf } from "./harness";
+import { build as buildAny, Built, isSecret, valueOf } from "./harness";
+
+/** The keys modes are those of Cortex's keys releases: these tests build for v0.25 unless they say. */
+const build = (args: CortexSecureClusterArgs = {}) => buildAny({ cortexVersion: "0.25", ...args });
 import { ACCOUNT_ID, mockCloud, quiescence, RecordedResource } from "../tools/mockCloud";
 import { allows, grants } from "./policyEvaluation";
 
@@ -47,17 +50,27 @@ const isReadOnly = (action: string) => /^[a-z0-9-]+:(Get|List|Describe|Filter|Ba
 describe("runtimePolicy: what the cluster's runtime identity may do", () => {
     const policy = runtimePolicy(SCOPE);
 
-    it("uses the resource * only for actions IAM cannot scope: caller identity, registry login, metrics", () => {
-        const onAnyResource = grants(policy).filter((grant) => grant.resource === "*");
-        assert.deepEqual([...new Set(onAnyResource.map((grant) => grant.action))].sort(), [...ACTIONS_ONLY_ON_ANY_RESOURCE].sort());
-        assert.deepEqual([...ACTIONS_ONLY_ON_ANY_RESOURCE].sort(), [
+    it("uses the resource * only for actions IAM cannot scope: caller identity, registry login, metrics (and v0.42's queue list and spot prices)", () => {
+        const onAnyResource = (document: PolicyDocument) =>
+            [
+                ...new Set(
+                    grants(document)
+                        .filter((grant) => grant.resource === "*")
+                        .map((grant) => grant.action),
+                ),
+            ].sort();
+        const common = [
             "cloudwatch:GetMetricData",
             "cloudwatch:GetMetricStatistics",
             "cloudwatch:ListMetrics",
             "cloudwatch:PutMetricData",
             "ecr:GetAuthorizationToken",
             "sts:GetCallerIdentity",
-        ]);
+        ];
+        assert.deepEqual(onAnyResource(policy), common);
+        const v042 = [...common, "ec2:DescribeSpotPriceHistory", "sqs:ListQueues"].sort();
+        assert.deepEqual(onAnyResource(runtimePolicy({ ...SCOPE, cortexVersion: "0.42" })), v042);
+        assert.deepEqual([...ACTIONS_ONLY_ON_ANY_RESOURCE].sort(), v042);
     });
 
     it("names no wildcard action, no IAM action, no NotAction/NotResource, and only allows", () => {
@@ -372,6 +385,7 @@ describe("runtimeCredentials provided", () => {
 
     it("checks keys that arrive as Outputs when they resolve, naming the argument and never printing the secret", async () => {
         const settings = resolveSettings({
+            cortexVersion: "0.25",
             runtimeCredentials: {
                 mode: "provided",
                 accessKeyId: pulumi.output(accessKeyId),
@@ -426,7 +440,7 @@ describe("runtimeCredentials serviceAccountRole", () => {
     const cluster: OidcProvider = { arn: pulumi.output(OIDC_ARN), issuerHost: pulumi.output(OIDC_ISSUER) };
 
     it("makes a role only the cluster's OIDC provider can hand to default/operator, with the runtime policy", async () => {
-        const settings = resolveSettings({ runtimeCredentials: { mode: "serviceAccountRole" } });
+        const settings = resolveSettings({ cortexVersion: "0.25", runtimeCredentials: { mode: "serviceAccountRole" } });
         const { identity, resources } = await buildParts("sa-default", settings, cluster);
         const role = resources.find((r) => r.type === ROLE && r.name === "sa-default-runtime")!;
         assert.deepEqual(
@@ -443,7 +457,7 @@ describe("runtimeCredentials serviceAccountRole", () => {
     });
 
     it("creates no user and no long-lived keys", async () => {
-        const settings = resolveSettings({ runtimeCredentials: { mode: "serviceAccountRole" } });
+        const settings = resolveSettings({ cortexVersion: "0.25", runtimeCredentials: { mode: "serviceAccountRole" } });
         const { identity, resources } = await buildParts("sa-nokeys", settings, cluster);
         assert.deepEqual(
             resources.filter((r) => [USER, ACCESS_KEY, GROUP].includes(r.type)),
@@ -455,6 +469,7 @@ describe("runtimeCredentials serviceAccountRole", () => {
 
     it("trusts the namespace and service account given", async () => {
         const settings = resolveSettings({
+            cortexVersion: "0.25",
             runtimeCredentials: { mode: "serviceAccountRole", namespace: "cortex", serviceAccount: "cortex-operator" },
         });
         const { resources } = await buildParts("sa-custom", settings, cluster);
@@ -463,7 +478,7 @@ describe("runtimeCredentials serviceAccountRole", () => {
     });
 
     it("refuses to build without the cluster's OIDC provider, naming the argument", () => {
-        const settings = resolveSettings({ runtimeCredentials: { mode: "serviceAccountRole" } });
+        const settings = resolveSettings({ cortexVersion: "0.25", runtimeCredentials: { mode: "serviceAccountRole" } });
         const parent = new TestParent("sa-missing");
         const storage = createStorage({ name: "sa-missing", settings, tags: {}, parent });
         assert.throws(

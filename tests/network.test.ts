@@ -367,13 +367,19 @@ describe("network: tags and parents", () => {
 
     // Every part switched on, in both kinds of runtime identity, so every kind of child is seen.
     const everything = (runtimeCredentials: CortexSecureClusterArgs["runtimeCredentials"]): CortexSecureClusterArgs => ({
+        // Keys modes are v0.25's, nodeRole v0.42's; every part is on either way.
+        cortexVersion: runtimeCredentials!.mode === "nodeRole" ? "0.42" : "0.25",
         vpcEndpoints: "all",
         apiGateway: true,
         cliUser: true,
         runtimeCredentials,
         vpcPeering: [{ vpcId: "vpc-0aaaaaaaaaaaaaaa1", cidrBlock: "172.16.0.0/16", routeTableIds: ["rtb-0aaaaaaaaaaaaaa01"] }],
     });
-    const identities: CortexSecureClusterArgs["runtimeCredentials"][] = [{ mode: "iamUser" }, { mode: "serviceAccountRole" }];
+    const identities: CortexSecureClusterArgs["runtimeCredentials"][] = [
+        { mode: "iamUser" },
+        { mode: "serviceAccountRole" },
+        { mode: "nodeRole" },
+    ];
 
     for (const runtimeCredentials of identities) {
         it(`tags every taggable child resource with the cluster name and the user's tags (${runtimeCredentials!.mode}, every part on)`, async () => {

@@ -55,7 +55,9 @@ describe("Pulumi.yaml", () => {
             "vpcId",
             "kubeconfig",
             "operatorEndpoint",
-            "runtimeSecretAccessKey",
+            "runtimePolicyArn",
+            "cortexVersion",
+            "cortexClusterConfig",
             "cliEnvironment",
             "cliConfigureCommand",
         ]) {

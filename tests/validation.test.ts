@@ -722,7 +722,7 @@ const RULES: Rule[] = [
         argument: "nodeGroups[0].instanceType",
         shown: '"large"',
         allowed: ["an EC2 instance type such as m5.large"],
-        good: { nodeGroups: [group({ instanceType: "m7i-flex.large" })] },
+        good: { nodeGroups: [group({ instanceType: "c6i.large" })] },
     },
     {
         rule: "a node group without an instance type",
@@ -826,15 +826,15 @@ const RULES: Rule[] = [
         bad: { runtimeCredentials: { mode: "keys" } },
         argument: "runtimeCredentials.mode",
         shown: '"keys"',
-        allowed: ['"iamUser", "provided", "serviceAccountRole"'],
-        good: { runtimeCredentials: { mode: "iamUser" } },
+        allowed: ['"iamUser", "provided", "serviceAccountRole", "nodeRole"'],
+        good: { cortexVersion: "0.25", runtimeCredentials: { mode: "iamUser" } },
     },
     {
         rule: "credentials without a mode",
         bad: { runtimeCredentials: {} },
         argument: "runtimeCredentials.mode",
         shown: "nothing",
-        allowed: ['"iamUser", "provided", "serviceAccountRole"'],
+        allowed: ['"iamUser", "provided", "serviceAccountRole", "nodeRole"'],
         good: { runtimeCredentials: { mode: "serviceAccountRole" } },
     },
     {
@@ -843,7 +843,10 @@ const RULES: Rule[] = [
         argument: "runtimeCredentials.accessKeyId",
         shown: "nothing",
         allowed: ['a value: mode "provided" requires it'],
-        good: { runtimeCredentials: { mode: "provided", accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY } },
+        good: {
+            cortexVersion: "0.25",
+            runtimeCredentials: { mode: "provided", accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY },
+        },
     },
     {
         rule: "a malformed access key id",
@@ -852,7 +855,10 @@ const RULES: Rule[] = [
         // Never shown: a caller who swaps the two fields would otherwise see the secret printed.
         shown: "(a secret, not shown)",
         allowed: ["AKIA or ASIA and 16 uppercase letters or digits"],
-        good: { runtimeCredentials: { mode: "provided", accessKeyId: "ASIAIOSFODNN7EXAMPLE", secretAccessKey: SECRET_ACCESS_KEY } },
+        good: {
+            cortexVersion: "0.25",
+            runtimeCredentials: { mode: "provided", accessKeyId: "ASIAIOSFODNN7EXAMPLE", secretAccessKey: SECRET_ACCESS_KEY },
+        },
     },
     {
         rule: "a malformed secret access key",
@@ -860,7 +866,10 @@ const RULES: Rule[] = [
         argument: "runtimeCredentials.secretAccessKey",
         shown: "(a secret, not shown)",
         allowed: ["40 characters"],
-        good: { runtimeCredentials: { mode: "provided", accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY } },
+        good: {
+            cortexVersion: "0.25",
+            runtimeCredentials: { mode: "provided", accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY },
+        },
     },
     {
         rule: "iamUser credentials with a key",
@@ -868,7 +877,7 @@ const RULES: Rule[] = [
         argument: "runtimeCredentials.accessKeyId",
         shown: "(a secret, not shown)",
         allowed: ['nothing: mode "iamUser" takes no accessKeyId'],
-        good: { runtimeCredentials: { mode: "iamUser" } },
+        good: { cortexVersion: "0.25", runtimeCredentials: { mode: "iamUser" } },
     },
     {
         rule: "a namespace that is not a DNS label",
@@ -1060,7 +1069,7 @@ const RULES: Rule[] = [
         bad: { tags: { [key]: "v" } },
         argument: "tags",
         shown: JSON.stringify({ [key]: "v" }),
-        allowed: ["not starting with aws:, kubernetes.io/, k8s.io/, eksctl., cortex.dev/ (in any case)"],
+        allowed: ["not starting with aws:, kubernetes.io/, k8s.io/, eksctl., alpha.eksctl., beta.eksctl., cortex.dev/ (in any case)"],
         good: { tags: { [`x-${key}`]: "v" } },
     })),
     {
@@ -1190,6 +1199,7 @@ describe("argument rules", () => {
 
     it("leaves values that are still Outputs for when they resolve, and checks them then", () => {
         assertAccepted({
+            cortexVersion: "0.25",
             sslCertificateArn: pulumi.output("not an arn"),
             secretsEncryptionKeyArn: pulumi.output("not an arn"),
             modelBucketArns: [pulumi.output("not an arn")],
@@ -1332,6 +1342,7 @@ describe("the error", () => {
 describe("resolveSettings: the defaults", () => {
     it("applies every default of DESIGN.md", () => {
         assert.deepEqual(resolveSettings({}), {
+            cortexVersion: "0.42",
             clusterName: "cortex",
             kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
             vpcCidr: "192.168.0.0/16",
@@ -1373,7 +1384,7 @@ describe("resolveSettings: the defaults", () => {
                     instanceVolumeType: "gp3",
                 },
             ],
-            runtimeCredentials: { mode: "iamUser" },
+            runtimeCredentials: { mode: "nodeRole" },
             modelBucketArns: [],
             cliUser: false,
             vpcPeering: [],
@@ -1534,6 +1545,7 @@ describe("resolveSettings: values that are Outputs", () => {
     it("never shows a secret value that is wrong", async () => {
         const settings = resolveSettings(
             {
+                cortexVersion: "0.25",
                 runtimeCredentials: {
                     mode: "provided",
                     accessKeyId: pulumi.secret("AKIA-leaked-key-id"),

@@ -474,6 +474,16 @@ export const mocks: pulumi.runtime.Mocks = {
                 return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
             case "aws:ec2/getRouteTables:getRouteTables":
                 return { id: String(args.inputs.vpcId), vpcId: args.inputs.vpcId, ids: mockCloud.existingRouteTableIds };
+            case "aws:ec2/getSubnet:getSubnet": {
+                // An existing subnet: its zone follows from its id, spread over the region's first zones.
+                const zones = (mockCloud.zonesByRegion[region] ?? [`${region}a`]).slice(0, 3);
+                const id = String(args.inputs.id);
+                return {
+                    id,
+                    availabilityZone: zones[parseInt(createHash("sha1").update(id).digest("hex").slice(0, 4), 16) % zones.length],
+                    vpcId: "vpc-mock",
+                };
+            }
             default:
                 throw new Error(`the mock cloud does not answer ${args.token}; add it to tools/mockCloud.ts`);
         }

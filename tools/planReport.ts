@@ -1,7 +1,9 @@
 // The offline plan's report and network diagram: pure functions over what the component
 // registered under the mock cloud.
+import { CORTEX_RELEASES } from "../components/cortexReleases";
 import { DEFAULTS } from "../components/defaults";
-import { Settings } from "../components/settings";
+import { cortexNodeLabels } from "../components/nodeGroups";
+import { NodeGroupSettings, Settings } from "../components/settings";
 import { Finding, PlannedResource, reveal, RULES } from "../policy/rules";
 
 /** What one offline run produced. */
@@ -252,7 +254,9 @@ function identitySection(input: PlanInputs): string[] {
     const who = {
         iamUser: "an IAM user in its own group (the policy is on the group), one access key, no console login",
         provided: "keys made elsewhere, passed through as secrets; the policy is created for their owner to attach",
-        serviceAccountRole: `a role only the service account ${settings.runtimeCredentials.namespace ?? DEFAULTS.serviceAccount.namespace}/${settings.runtimeCredentials.serviceAccount ?? DEFAULTS.serviceAccount.serviceAccount} may assume, through the cluster's OIDC provider; no keys`,
+        serviceAccountRole: `a role only the service account ${settings.runtimeCredentials.namespace ?? DEFAULTS.serviceAccount.namespace}/${settings.runtimeCredentials.serviceAccount ?? DEFAULTS.serviceAccount.serviceAccount} may assume, through the cluster's OIDC provider; no keys (no Cortex release uses it without a customised operator)`,
+        nodeRole:
+            "the nodes' role, which carries the runtime policy; no keys. Pods reach it through the instance metadata service (hop limit 2): any pod on a node can use these permissions",
     }[mode];
     lines.push(`Runtime identity (runtimeCredentials ${mode}): ${who}. It may:`);
     if (runtimePolicy) lines.push(...statementLines(props(runtimePolicy).policy, "  "));
@@ -264,13 +268,46 @@ function identitySection(input: PlanInputs): string[] {
     const nodePolicies = ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
         .filter((attachment) => attachment.name.includes("-nodes-"))
         .map((attachment) => String(props(attachment).policyArn).split("/").pop());
-    lines.push(`Node role: EC2 instances of the cluster, with ${nodePolicies.join(", ")}; pods cannot reach it (IMDSv2, hop limit 1)`);
+    lines.push(
+        mode === "nodeRole"
+            ? `Node role: EC2 instances of the cluster, with ${nodePolicies.join(", ")} and the runtime policy; pods reach it (IMDSv2, hop limit 2)`
+            : `Node role: EC2 instances of the cluster, with ${nodePolicies.join(", ")}; pods cannot reach it (IMDSv2, hop limit 1)`,
+    );
     const flowLogPolicy = resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name.endsWith("-flow-logs"));
     if (flowLogPolicy)
         lines.push(
             "Flow logs role: trusted by vpc-flow-logs.amazonaws.com only; may:",
             ...statementLines(props(flowLogPolicy).policy, "  "),
         );
+    return lines;
+}
+
+/** The release, and what its operator and pods look for: node groups, labels, taints, the runtime identity. */
+function cortexSection(input: PlanInputs): string[] {
+    const { settings } = input;
+    const release = CORTEX_RELEASES[settings.cortexVersion];
+    const groups: [NodeGroupSettings, "operator" | "worker"][] = [
+        [settings.operatorNodeGroup, "operator"],
+        ...settings.nodeGroups.map((group): [NodeGroupSettings, "worker"] => [group, "worker"]),
+    ];
+    const lines = [`Built for Cortex ${settings.cortexVersion} (read from Cortex ${release.tag}).`];
+    for (const [group, role] of groups) {
+        const { name, labels, taints } = cortexNodeLabels(settings.cortexVersion, group, role);
+        const taintText = taints.length > 0 ? taints.map((taint) => `${taint.key}=${taint.value}:NoSchedule`).join(", ") : "none";
+        lines.push(
+            `Node group ${name} (${role}, ${group.instanceType}, ${group.minInstances}–${group.maxInstances}${group.spot ? ", spot" : ""}):`,
+        );
+        lines.push(
+            `  labels ${Object.entries(labels)
+                .map(([key, value]) => `${key}=${value}`)
+                .join(", ")}; taints ${taintText}`,
+        );
+    }
+    lines.push(
+        release.runtimeIdentity === "keysSecret"
+            ? "Runtime identity: Cortex reads its keys from the Secret default/aws-credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)."
+            : "Runtime identity: Cortex uses the nodes' role; no keys.",
+    );
     return lines;
 }
 
@@ -289,6 +326,7 @@ export function renderPlan(input: PlanInputs, diagramPath: string): string {
         [`Resources it would create (${input.resources.length})`, resourceLines],
         ["Who can reach what", reachSection(input)],
         ["Identities and what they may do", identitySection(input)],
+        [`What Cortex ${CORTEX_RELEASES[input.settings.cortexVersion].tag} will find`, cortexSection(input)],
         ["Policy pack findings", findingsSection(input.findings)],
         ["Stack outputs (placeholders where AWS computes them)", outputsSection(input.outputs)],
         ["Network diagram", [`Mermaid diagram written to ${diagramPath}`]],
