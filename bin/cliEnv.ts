@@ -19,8 +19,9 @@ const HELP = `Usage: cortex-secure-cluster <command> [options]
 
 Commands:
   cli-env   add the stack's Cortex CLI environment to the Cortex CLI config
+  audit     compare a deployed stack with the live AWS account (read-only)
 
-Run \`cortex-secure-cluster cli-env --help\` for its options.
+Run \`cortex-secure-cluster COMMAND --help\` for a command's options.
 `;
 
 const CLI_ENV_HELP = `Usage: cortex-secure-cluster cli-env [--outputs FILE] [--config PATH] [--aws-profile NAME] [--default] [--dry-run]

@@ -83,6 +83,12 @@ export class MotoServer {
         if (!response.ok) throw new Error(`moto reset-auth answered ${response.status}`);
     }
 
+    /** Forgets every resource, so each test starts from an empty account. */
+    async reset(): Promise<void> {
+        const response = await fetch(`${this.endpoint}/moto-api/reset`, { method: "POST", signal: AbortSignal.timeout(5000) });
+        if (!response.ok) throw new Error(`moto reset answered ${response.status}`);
+    }
+
     private signal(signal: NodeJS.Signals): void {
         if (this.exited || this.child.pid === undefined) return;
         try {

@@ -3,6 +3,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CortexSecureClusterArgs, parseStackConfig, resolveSettings } from "../components";
+import { AUDITOR_POLICY } from "../bin/audit/auditorPolicy";
 import { ARGUMENT_NAMES } from "../components/valueRules";
 
 const root = join(__dirname, "..");
@@ -38,6 +39,13 @@ describe("README.md", () => {
         const table = readme.slice(readme.indexOf("## Arguments"));
         const names = [...table.matchAll(/^\| `(\w+)` \|/gm)].map((match) => match[1]);
         assert.deepEqual(names, ARGUMENT_NAMES);
+    });
+
+    it("gives the auditor's IAM policy exactly as the audit exports and uses it", () => {
+        const section = readme.slice(readme.indexOf("### The auditor's IAM policy"));
+        const shown = blocks("json").find((block) => section.includes(block));
+        assert.ok(shown, "README lost the auditor's policy");
+        assert.deepEqual(JSON.parse(shown), AUDITOR_POLICY);
     });
 
     it("shows the errors the code really gives", () => {
