@@ -23,6 +23,12 @@ function section(output: string, title: string): string[] {
 
 describe("npm run plan (the offline plan)", function () {
     this.timeout(120_000);
+    /** Today's component has one mandatory gap: its three log groups have no KMS key (another change adds them). */
+    const assertOnlyKnownGap = (findings: string[]) => {
+        assert.equal(findings.length, 3, findings.join("\n"));
+        for (const finding of findings)
+            assert.match(finding, /^\[mandatory\] log-group-kms: Log group \S+-(flow-logs|control-plane-logs|cortex-logs) has no KMS key/);
+    };
     let workdir: string;
     before(() => {
         workdir = mkdtempSync(join(tmpdir(), "cortex-plan-"));
@@ -32,7 +38,7 @@ describe("npm run plan (the offline plan)", function () {
     it("shows the dev stack's open posture: public nodes and both load balancers internet-facing to 0.0.0.0/0", () => {
         const diagram = join(workdir, "dev.mmd");
         const { status, stdout, stderr } = plan("--stack", "dev", "--diagram", diagram);
-        assert.equal(status, 0, stderr);
+        assert.equal(status, 2, stderr); // the known gap: log groups without KMS
         assert.match(stdout, /^OFFLINE PLAN of stack "dev" \(Pulumi\.dev\.yaml\)\nThis is an offline plan: .*Nothing was deployed,/);
         const reach = section(stdout, "Who can reach what");
         assert.match(reach[0], /^API load balancer: internet-facing, in the public subnets \(subnet-/);
@@ -48,7 +54,7 @@ describe("npm run plan (the offline plan)", function () {
             reach.some((line) => /^Nodes: cortex-dev-ng-operator, cortex-dev-ng-worker in the public subnets/.test(line)),
             reach.join("\n"),
         );
-        assert.deepEqual(section(stdout, "Policy pack findings"), ["No findings: all 15 rules of the policy pack pass."]);
+        assertOnlyKnownGap(section(stdout, "Policy pack findings"));
         assert.match(
             section(stdout, "Resources it would create (" + stdout.match(/Resources it would create \((\d+)\)/)![1] + ")").join("\n"),
             /LaunchTemplate +cortex-dev-ng-worker: IMDS tokens required, hop limit 2, root 50 GiB gp3 encrypted true/,
@@ -97,7 +103,7 @@ describe("npm run plan (the offline plan)", function () {
     it("shows the prod stack's locked-down posture: private nodes, an allow-listed API, an internal operator for the VPC and its peer", () => {
         const diagram = join(workdir, "prod.mmd");
         const { status, stdout, stderr } = plan("--stack", "prod", "--diagram", diagram);
-        assert.equal(status, 0, stderr);
+        assert.equal(status, 2, stderr); // the known gap: log groups without KMS
         const reach = section(stdout, "Who can reach what");
         assert.match(reach[0], /^API load balancer: internet-facing, in the public subnets/);
         assert.ok(reach.includes("  admits 198.51.100.7/32 on 80, 443"), reach.join("\n"));
@@ -128,7 +134,7 @@ describe("npm run plan (the offline plan)", function () {
             identities.some((line) => /Allow s3:GetObject on arn:aws:s3:::example-prod-models\/\*/.test(line)),
             identities.join("\n"),
         );
-        assert.deepEqual(section(stdout, "Policy pack findings"), ["No findings: all 15 rules of the policy pack pass."]);
+        assertOnlyKnownGap(section(stdout, "Policy pack findings"));
         const outputs = section(stdout, "Stack outputs (placeholders where AWS computes them)");
         assert.ok(
             outputs.some((line) => /^ {2}runtimeRoleArn: "arn:aws:iam::123456789012:role\//.test(line)),
@@ -167,8 +173,11 @@ describe("npm run plan (the offline plan)", function () {
         const { status, stdout } = plan("--config", file, "--diagram", join(workdir, "weak.mmd"));
         assert.equal(status, 2);
         const findings = section(stdout, "Policy pack findings");
-        assert.equal(findings.length, 2, findings.join("\n"));
-        assert.match(findings[0], /^\[mandatory\] eks-control-plane-logging: EKS cluster cortex-eks does not send its audit log/);
+        assert.equal(findings.length, 5, findings.join("\n"));
+        assert.match(
+            findings[0],
+            /^\[mandatory\] eks-control-plane-logging: EKS cluster cortex-eks-eksCluster does not send its audit log/,
+        );
         assert.match(findings[1], /^\[advisory\] eks-all-control-plane-logs: /);
     });
 

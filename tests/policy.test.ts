@@ -1,28 +1,21 @@
 import { strict as assert } from "node:assert";
-import { ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import * as grpc from "@grpc/grpc-js";
 import { PolicyResource } from "@pulumi/policy";
-import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import {
-    AnalyzeResponse,
-    AnalyzerInfo,
-    AnalyzerResource,
-    AnalyzerResourceOptions,
-    AnalyzeStackRequest,
-} from "@pulumi/pulumi/proto/analyzer_pb";
-import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { CortexSecureClusterArgs, parseStackConfig, readStackFile } from "../components";
+import { CortexSecureClusterArgs } from "../components";
 import { fromPolicyResource, POLICIES, toStackPolicy } from "../policy/pack";
-import { evaluate, Finding, PlannedResource, policyDocumentProblems, reveal, RULES, SecretValue } from "../policy/rules";
+import { evaluate, Finding, PlannedResource, policyDocumentProblems, RULES, SecretValue, UNKNOWN_SENTINEL } from "../policy/rules";
+import { offlineResources } from "../tools/engineView";
+import { exampleStackRecords } from "./engineStacks";
 import { build } from "./harness";
-import { mockCloud, toPlannedResources } from "../tools/mockCloud";
 
+/** What the offline plan's rules see: the engine's view of the mock run, every value known. */
 async function planned(args: CortexSecureClusterArgs): Promise<PlannedResource[]> {
-    return toPlannedResources((await build(args)).resources);
+    return offlineResources((await build(args)).resources);
 }
+
+/** The one mandatory gap of today's component: log groups without a KMS key. */
+const knownGap = (resources: PlannedResource[]) =>
+    resources.filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup").map((r) => ["log-group-kms", "mandatory", r.urn]);
+const withoutGap = (findings: Finding[]) => findings.filter((f) => f.rule !== "log-group-kms");
 
 /** A copy of the resources with one resource's props changed. */
 function breakOne(
@@ -58,7 +51,7 @@ const secureArgs: CortexSecureClusterArgs = {
 
 describe("policy pack", () => {
     it("has a name, a description, a level and a fix in every rule", () => {
-        assert.ok(RULES.length >= 15);
+        assert.ok(RULES.length >= 23);
         assert.equal(new Set(RULES.map((rule) => rule.name)).size, RULES.length);
         for (const rule of RULES) {
             assert.match(rule.name, /^[a-z0-9-]+$/);
@@ -71,37 +64,58 @@ describe("policy pack", () => {
         );
     });
 
-    for (const stack of ["dev", "prod"]) {
-        it(`finds nothing in what the example stack Pulumi.${stack}.yaml registers`, async () => {
-            const { config, secretKeys } = readStackFile(readFileSync(join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8"));
-            mockCloud.region = config["aws:region"];
-            const resources = await planned(parseStackConfig(config, secretKeys));
-            assert.ok(resources.length > 50, "the whole stack was built");
-            assert.deepEqual(evaluate(resources), []);
+    for (const stack of ["dev", "prod"] as const) {
+        it(`finds nothing in what the example stack Pulumi.${stack}.yaml registers but the log groups' missing KMS keys`, async () => {
+            const resources = offlineResources(await exampleStackRecords(stack));
+            assert.ok(resources.length > 80, "the whole stack was built, with the remote components' children");
+            assert.deepEqual(
+                evaluate(resources).map((f) => [f.rule, f.enforcementLevel, f.urn]),
+                knownGap(resources),
+            );
         });
     }
 
-    for (const [label, args] of [
-        ["the defaults", {}],
-        ["a locked-down stack", secureArgs],
-        ["public nodes behind open load balancers", { subnetVisibility: "public", natGateway: "single" }],
-    ] as [string, CortexSecureClusterArgs][]) {
-        it(`finds nothing in what ${label} registers`, async () => {
-            assert.deepEqual(evaluate(await planned(args)), []);
+    for (const [label, args, advisories] of [
+        ["the defaults", {}, []],
+        ["a locked-down stack", secureArgs, ["api-gateway-authorization"]],
+        ["public nodes behind open load balancers", { subnetVisibility: "public", natGateway: "single" }, []],
+    ] as [string, CortexSecureClusterArgs, string[]][]) {
+        it(`finds nothing in what ${label} registers but the known gap${advisories.length ? `, and advises on ${advisories.join(", ")}` : ""}`, async () => {
+            const resources = await planned(args);
+            const findings = evaluate(resources);
+            assert.deepEqual(
+                findings.filter((f) => f.rule === "log-group-kms").map((f) => [f.rule, f.enforcementLevel, f.urn]),
+                knownGap(resources),
+            );
+            assert.deepEqual(
+                withoutGap(findings).map((f) => f.rule),
+                advisories,
+            );
         });
     }
 
     describe("each rule fires on a broken input, with a message saying how to fix it", () => {
         let good: PlannedResource[];
         before(async () => {
-            good = await planned(secureArgs);
+            // With KMS on the log groups (the component's known gap), so every rule starts clean.
+            good = (await planned(secureArgs)).map((resource) =>
+                resource.type === "aws:cloudwatch/logGroup:LogGroup"
+                    ? { ...resource, props: { ...resource.props, kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/logs" } }
+                    : resource,
+            );
         });
 
         const cases: [string, (resources: PlannedResource[]) => PlannedResource[], RegExp][] = [
             [
                 "nodes-in-private-subnets",
-                (r) => breakOne(r, "eks:index:ManagedNodeGroup", (p) => (p.subnetIds = ["subnet-0ffffffffffffffff"]), "-ng-worker"),
-                /Node group .*-ng-worker has subnets outside the private subnets \(subnet-0ffffffffffffffff\).*Fix: give the node group the component's privateSubnetIds only/,
+                (r) =>
+                    breakOne(
+                        r,
+                        "aws:eks/nodeGroup:NodeGroup",
+                        (p) => (p.subnetIds = [r.find((s) => s.type === "aws:ec2/subnet:Subnet" && s.name.endsWith("-public-1"))!.id]),
+                        "-ng-worker",
+                    ),
+                /Node group .*-ng-worker is in public subnets \(.*-vpc-public-1 maps public IPs on launch\).*Fix: give the node group the private subnets only/,
             ],
             [
                 "launch-template-imdsv2",
@@ -121,7 +135,7 @@ describe("policy pack", () => {
                         "aws:ec2/launchTemplate:LaunchTemplate",
                         (p) => ((p.blockDeviceMappings as { ebs: { encrypted: string } }[])[0].ebs.encrypted = "false"),
                     ),
-                /has unencrypted volumes \(\/dev\/xvda\)\. Fix: ebs\.encrypted "true"/,
+                /has unencrypted volumes \(\/dev\/xvda\)\. Fix: .*ebs\.encrypted "true"/,
             ],
             [
                 "launch-template-no-public-ip",
@@ -135,22 +149,23 @@ describe("policy pack", () => {
             ],
             [
                 "eks-secrets-encryption",
-                (r) => breakOne(r, "eks:index:Cluster", (p) => delete p.encryptionConfigKeyArn),
-                /without envelope encryption\. Fix: encryptionConfigKeyArn/,
+                (r) => breakOne(r, "aws:eks/cluster:Cluster", (p) => delete p.encryptionConfig),
+                /without envelope encryption\. Fix: encryptionConfig with a KMS key/,
             ],
             [
                 "eks-private-endpoint",
-                (r) => breakOne(r, "eks:index:Cluster", (p) => (p.endpointPrivateAccess = false)),
-                /private endpoint access off.*Fix: endpointPrivateAccess true/,
+                (r) =>
+                    breakOne(r, "aws:eks/cluster:Cluster", (p) => ((p.vpcConfig as Record<string, unknown>).endpointPrivateAccess = false)),
+                /private endpoint access off.*Fix: vpcConfig\.endpointPrivateAccess true/,
             ],
             [
                 "eks-control-plane-logging",
-                (r) => breakOne(r, "eks:index:Cluster", (p) => (p.enabledClusterLogTypes = ["api"])),
+                (r) => breakOne(r, "aws:eks/cluster:Cluster", (p) => (p.enabledClusterLogTypes = ["api"])),
                 /does not send its audit log to CloudWatch \(enabled: api\)\. Fix: controlPlaneLogTypes including "audit"/,
             ],
             [
                 "eks-all-control-plane-logs",
-                (r) => breakOne(r, "eks:index:Cluster", (p) => (p.enabledClusterLogTypes = ["api", "audit"])),
+                (r) => breakOne(r, "aws:eks/cluster:Cluster", (p) => (p.enabledClusterLogTypes = ["api", "audit"])),
                 /does not log authenticator, controllerManager, scheduler\. Fix:/,
             ],
             [
@@ -162,7 +177,7 @@ describe("policy pack", () => {
                         (p) => (p.cidrIpv4 = "0.0.0.0/0"),
                         "-operator-lb-in-443-192-168-0-0-16",
                     ),
-                /admits the whole internet to the operator load balancer, which its allow list does not say\. Fix: admit only the CIDRs of its allow list/,
+                /-operator-lb-in-443-192-168-0-0-16 admits the internet \(0\.0\.0\.0\/0\) on port 443\. Fix: admit specific CIDRs/,
             ],
             [
                 "load-balancer-role-tags",
@@ -182,7 +197,7 @@ describe("policy pack", () => {
                                 Statement: [{ Effect: "Allow", Action: ["s3:PutObject", "iam:PassRole"], Resource: "*" }],
                             })),
                     ),
-                /it allows s3:PutObject on every resource \(\*\); it allows the IAM action iam:PassRole.*Fix: name the actions and scope writes/,
+                /it allows s3:PutObject on every resource \(\*\); it allows the IAM action iam:PassRole.*Fix: name the actions and scope them/,
             ],
             [
                 "access-keys-only-as-secrets",
@@ -193,6 +208,22 @@ describe("policy pack", () => {
                         (p) => (p.leakedSecretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
                     ),
                 /holds a secret access key in leakedSecretAccessKey as a plain value\. Fix: wrap it with pulumi\.secret/,
+            ],
+            [
+                "listener-tls",
+                (r) =>
+                    breakOne(
+                        r,
+                        "aws:lb/listener:Listener",
+                        (p) => Object.assign(p, { protocol: "TLS", sslPolicy: "ELBSecurityPolicy-2016-08" }),
+                        "-api-lb-443",
+                    ),
+                /terminates TLS with policy ELBSecurityPolicy-2016-08, which accepts TLS older than 1\.2\. Fix: sslPolicy ELBSecurityPolicy-TLS13-1-2-2021-06/,
+            ],
+            [
+                "log-group-kms",
+                (r) => breakOne(r, "aws:cloudwatch/logGroup:LogGroup", (p) => delete p.kmsKeyId, "-cortex-logs"),
+                /Log group .*-cortex-logs has no KMS key.*Fix: kmsKeyId/,
             ],
         ];
         for (const [rule, breakIt, message] of cases) {
@@ -220,7 +251,7 @@ describe("policy pack", () => {
             );
             assert.match(
                 findingsOf("no-open-ingress", untagged)[0].message,
-                /-nodes admits the whole internet\. Fix: admit specific CIDRs/,
+                /-nodes admits the internet \(0\.0\.0\.0\/0\) on port 22\. Fix: admit specific CIDRs/,
             );
         });
 
@@ -276,6 +307,7 @@ describe("policy pack", () => {
                 [
                     ["bucket-encrypted", "mandatory"],
                     ["bucket-public-access-blocked", "mandatory"],
+                    ["bucket-tls-only", "mandatory"],
                     ["bucket-versioned", "advisory"],
                 ],
             );
@@ -332,105 +364,64 @@ describe("policy pack", () => {
     });
 
     describe("as a Pulumi policy pack", () => {
-        it("reports each finding against its resource, reading dependencies from the preview", () => {
-            const policy = toStackPolicy(RULES.find((rule) => rule.name === "launch-template-imdsv2")!);
-            const template = {
-                type: "aws:ec2/launchTemplate:LaunchTemplate",
-                name: "nodes",
-                urn: "urn:pulumi:dev::p::aws:ec2/launchTemplate:LaunchTemplate::nodes",
-                props: { metadataOptions: { httpTokens: "optional" } },
-                propertyDependencies: {},
-            } as unknown as PolicyResource;
-            const reported: [string, string | undefined][] = [];
-            void policy.validateStack!({ resources: [template] } as never, (message, urn) => reported.push([message, urn]));
-            assert.equal(reported.length, 1);
-            assert.equal(reported[0][1], template.urn);
-            assert.match(reported[0][0], /httpTokens is "optional"/);
+        const template = {
+            type: "aws:ec2/launchTemplate:LaunchTemplate",
+            name: "nodes",
+            urn: "urn:pulumi:dev::p::aws:ec2/launchTemplate:LaunchTemplate::nodes",
+            propertyDependencies: {},
+        };
+        /** Props behind a proxy that throws on any unknown it is asked for, as @pulumi/policy hands them over. */
+        const proxied = (props: Record<string, unknown>) =>
+            new Proxy(props, {
+                get: (target, key) => {
+                    if (key === "__getSpecialProxyTarget") return target;
+                    if (target[key as string] === UNKNOWN_SENTINEL) throw new Error("unknown value during preview");
+                    return target[key as string];
+                },
+            });
+        const run = (rule: string, props: Record<string, unknown>) => {
+            const reported: unknown[] = [];
+            void toStackPolicy(RULES.find((r) => r.name === rule)!).validateStack!(
+                { resources: [{ ...template, props: proxied(props) }] } as never,
+                ((violation: unknown) => reported.push(violation)) as never,
+            );
+            return reported;
+        };
 
-            const dependent = { ...template, propertyDependencies: { bucket: [{ urn: "urn:bucket" }] } } as unknown as PolicyResource;
+        it("reports each finding against its resource at the rule's level, reading the props behind the proxy", () => {
+            assert.deepEqual(
+                run("launch-template-imdsv2", { metadataOptions: { httpTokens: "optional" }, blockDeviceMappings: UNKNOWN_SENTINEL }),
+                [
+                    {
+                        message:
+                            'Launch template nodes lets pods reach instance credentials (httpTokens is "optional"). Fix: metadataOptions {httpTokens: "required", httpPutResponseHopLimit: 1}.',
+                        urn: template.urn,
+                        enforcementLevel: "mandatory",
+                    },
+                ],
+            );
+        });
+
+        it("reports a deciding value that is unknown as advisory, in the rule's own words", () => {
+            const [finding] = run("launch-template-imdsv2", { metadataOptions: UNKNOWN_SENTINEL }) as {
+                message: string;
+                enforcementLevel: string;
+            }[];
+            assert.equal(finding.enforcementLevel, "advisory");
+            assert.match(
+                finding.message,
+                /its metadata options are not known yet, so IMDSv2 cannot be checked; the pack checks it again when `pulumi up` finishes/,
+            );
+        });
+
+        it("keeps the engine's record of where each property came from", () => {
+            const dependent = {
+                ...template,
+                props: {},
+                propertyDependencies: { bucket: [{ urn: "urn:bucket" }] },
+            } as unknown as PolicyResource;
             assert.deepEqual(fromPolicyResource(dependent).propertyDependencies, { bucket: ["urn:bucket"] });
             assert.equal(fromPolicyResource(dependent).secretsVisible, false);
         });
-    });
-});
-
-describe("the policy pack as Pulumi runs it", function () {
-    this.timeout(60_000);
-    let server: ChildProcess;
-    let client: AnalyzerClient;
-
-    before(async () => {
-        // The engine starts the pack in its folder and reads the port it serves on from stdout.
-        server = spawn(process.execPath, ["--import", "tsx", "index.ts"], {
-            cwd: join(__dirname, "..", "policy"),
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        const port = await new Promise<string>((resolve, reject) => {
-            server.stdout!.once("data", (data) => resolve(String(data).trim()));
-            server.once("exit", (code) => reject(new Error(`the policy pack exited with ${code}`)));
-        });
-        client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    });
-    after(() => {
-        client?.close();
-        server?.kill();
-    });
-
-    const analyze = (resources: PlannedResource[]) => {
-        const request = new AnalyzeStackRequest();
-        request.setResourcesList(
-            resources.map((resource) => {
-                const analyzed = new AnalyzerResource();
-                analyzed.setType(resource.type);
-                analyzed.setUrn(resource.urn);
-                analyzed.setName(resource.name);
-                analyzed.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(reveal(resource.props)))));
-                analyzed.setOptions(new AnalyzerResourceOptions());
-                return analyzed;
-            }),
-        );
-        return new Promise<AnalyzeResponse>((resolve, reject) =>
-            client.analyzeStack(request, (error, response) => (error ? reject(error) : resolve(response))),
-        );
-    };
-
-    it("announces every rule with its enforcement level", async () => {
-        const info = await new Promise<AnalyzerInfo>((resolve, reject) =>
-            client.getAnalyzerInfo(new Empty(), (error, response) => (error ? reject(error) : resolve(response))),
-        );
-        assert.equal(info.getName(), "cortex-secure-cluster");
-        const levels = ["advisory", "mandatory"];
-        assert.deepEqual(
-            info.getPoliciesList().map((policy) => [policy.getName(), levels[policy.getEnforcementlevel()]]),
-            RULES.map((rule) => [rule.name, rule.enforcementLevel]),
-        );
-    });
-
-    it("passes the prod example stack and reports a broken launch template against its URN", async () => {
-        const { config, secretKeys } = readStackFile(readFileSync(join(__dirname, "..", "Pulumi.prod.yaml"), "utf8"));
-        mockCloud.region = config["aws:region"];
-        const resources = await planned(parseStackConfig(config, secretKeys));
-        assert.deepEqual(
-            (await analyze(resources)).getDiagnosticsList().map((diagnostic) => diagnostic.getMessage()),
-            [],
-        );
-
-        const broken = breakOne(
-            resources,
-            "aws:ec2/launchTemplate:LaunchTemplate",
-            (p) => ((p.metadataOptions as { httpTokens: string }).httpTokens = "optional"),
-            "-ng-gpu",
-        );
-        const diagnostics = (await analyze(broken)).getDiagnosticsList();
-        assert.deepEqual(
-            diagnostics.map((diagnostic) => [diagnostic.getPolicyname(), diagnostic.getUrn()]),
-            [
-                [
-                    "launch-template-imdsv2",
-                    broken.find((r) => r.name.endsWith("-ng-gpu") && r.type === "aws:ec2/launchTemplate:LaunchTemplate")!.urn,
-                ],
-            ],
-        );
-        assert.match(diagnostics[0].getMessage(), /lets pods reach instance credentials \(httpTokens is "optional"\)\. Fix:/);
     });
 });

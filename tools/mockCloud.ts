@@ -28,6 +28,10 @@ export interface RegistrationOptions {
     dependencies: string[];
     retainOnDelete: boolean;
     protect: boolean;
+    /** Whether the resource is a custom (cloud) resource rather than a component. */
+    custom: boolean;
+    /** The URNs each input's value came from, as the engine records them. */
+    propertyDependencies: Record<string, string[]>;
 }
 
 const optionsByResource = new Map<string, RegistrationOptions>();
@@ -39,6 +43,8 @@ interface RegisterResourceRequestLike {
     getDependenciesList(): string[];
     getRetainondelete(): boolean | undefined;
     getProtect(): boolean | undefined;
+    getCustom(): boolean;
+    getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
 
 /**
@@ -61,11 +67,15 @@ export function recordRegistrationOptions(monitor: object): void {
         };
     };
     target.registerResource = (req, callback) => {
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((value, key) => (propertyDependencies[key] = value.getUrnsList()));
         optionsByResource.set(`${req.getType()}::${req.getName()}`, {
             parent: req.getParent(),
             dependencies: req.getDependenciesList(),
             retainOnDelete: req.getRetainondelete() ?? false,
             protect: req.getProtect() ?? false,
+            custom: req.getCustom(),
+            propertyDependencies,
         });
         return register(req, tracked(callback));
     };
@@ -431,6 +441,8 @@ export const mocks: pulumi.runtime.Mocks = {
             dependencies: [],
             retainOnDelete: false,
             protect: false,
+            custom: args.custom ?? false,
+            propertyDependencies: {},
         };
         const urn = urnOf(args.type, args.name, options.parent);
         mockCloud.resources.push({
@@ -503,7 +515,7 @@ function fromSerialized(value: unknown): unknown {
 }
 
 /** A property tree with resource objects (inputs that referenced a resource) as the engine shows them: their URN. */
-function withoutResourceObjects(value: unknown): unknown {
+export function withoutResourceObjects(value: unknown): unknown {
     if (pulumi.Resource.isInstance(value)) {
         const resource = value as unknown as { __pulumiType?: string; __name?: string };
         return { resourceReference: `${resource.__pulumiType}::${resource.__name}` };

@@ -8,6 +8,7 @@ import * as YAML from "yaml";
 import { CortexSecureClusterArgsError, readStackFile } from "../components";
 import { runStackProgram } from "../components/stackProgram";
 import { evaluate } from "../policy/rules";
+import { offlineResources } from "./engineView";
 import { mockCloud, mocks, quiescence, recordRegistrationOptions, toPlannedResources } from "./mockCloud";
 import { renderDiagram, renderPlan, StackOutput } from "./planReport";
 
@@ -100,7 +101,8 @@ async function main(): Promise<void> {
     const outputs = await stackOutputs(program.outputs);
 
     const resources = toPlannedResources(mockCloud.resources);
-    const findings = evaluate(resources);
+    // The rules read what the engine would show, children of the remote components included.
+    const findings = evaluate(offlineResources(mockCloud.resources));
     const diagramPath = values.diagram ?? `.plan/${stackName}-network.mmd`;
     const inputs = { stackName, source: basename(stackFile), settings, resources, findings, placeholders, outputs };
     mkdirSync(dirname(resolve(diagramPath)), { recursive: true });
