@@ -97,6 +97,12 @@ Exit status:
 
 const CLI_ENV_USAGE_HINT = "Run `cortex-secure-cluster cli-env --help` for the options.";
 
+/**
+ * The stack outputs cli-env reads: the environment it needs, and the runtime key it compares the
+ * environment against (exported by stacks whose runtime credentials are keys).
+ */
+export const STACK_OUTPUTS_READ = { required: ["cliEnvironment"], compared: ["runtimeAccessKeyId", "runtimeSecretAccessKey"] } as const;
+
 const outputsError = (message: string) => new CommandError(message, EXIT_CODES.badStackOutputs);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -123,14 +129,17 @@ export function environmentFromStackOutputs(json: string, source: string): Corte
     if (!isRecord(outputs)) {
         throw outputsError(`the stack outputs from ${source} are not a JSON object of outputs`);
     }
-    const environment = outputs.cliEnvironment;
-    if (environment === undefined) {
+    const missing = STACK_OUTPUTS_READ.required.filter((name) => outputs[name] === undefined);
+    if (missing.length > 0) {
         const names = Object.keys(outputs);
+        const exports = missing.map((name) => `\`export const ${name} = cluster.${name};\``).join(" and ");
         throw outputsError(
-            `the stack outputs from ${source} have no cliEnvironment (outputs: ${names.length > 0 ? names.join(", ") : "none"}); ` +
-                "is this a cortex-secure-cluster stack, deployed with a version that exports cliEnvironment?",
+            `the stack outputs from ${source} have no ${missing.join(", ")}, which cli-env needs ` +
+                `(outputs: ${names.length > 0 ? names.join(", ") : "none"}): ` +
+                `export it from the stack program (${exports} for a CortexSecureCluster named cluster) and run \`pulumi up\``,
         );
     }
+    const environment = outputs.cliEnvironment;
     if (environment === "[secret]") {
         throw outputsError("cliEnvironment is hidden as [secret]: run `pulumi stack output --json --show-secrets`");
     }
@@ -164,7 +173,7 @@ export function environmentFromStackOutputs(json: string, source: string): Corte
         throw outputsError(`cliEnvironment in the stack outputs is not a Cortex CLI environment: ${problems.join("; ")}`);
     }
     // The CLI and the cluster are different identities; a runtime key here is a wiring mistake.
-    const runtimeKey = [outputs.runtimeAccessKeyId, outputs.runtimeSecretAccessKey];
+    const runtimeKey = STACK_OUTPUTS_READ.compared.map((name) => outputs[name]);
     if (
         environment.aws_access_key_id !== undefined &&
         runtimeKey.some((value) => value === environment.aws_access_key_id || value === environment.aws_secret_access_key)

@@ -306,7 +306,8 @@ describe("cortex-secure-cluster cli-env", () => {
         const cases: Record<string, { stdin: string; message: RegExp }> = {
             "no cliEnvironment": {
                 stdin: JSON.stringify({ vpcId: "vpc-1", kubeconfig: "[secret]" }),
-                message: /have no cliEnvironment \(outputs: vpcId, kubeconfig\)/,
+                message:
+                    /have no cliEnvironment, which cli-env needs \(outputs: vpcId, kubeconfig\): export it from the stack program \(`export const cliEnvironment = cluster\.cliEnvironment;`/,
             },
             "secrets not shown": { stdin: JSON.stringify({ cliEnvironment: "[secret]" }), message: /--show-secrets/ },
             "not JSON": { stdin: `{"cliEnvironment": ${SECRET}`, message: /not JSON/ },

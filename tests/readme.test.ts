@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CortexSecureClusterArgs, parseStackConfig, resolveArgs } from "../components";
 import { ARGUMENT_NAMES } from "../components/validation";
+import { STACK_OUTPUTS_READ } from "../bin/cliEnv";
 
 const root = join(__dirname, "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
@@ -59,5 +60,16 @@ describe("README.md", () => {
             tags: { "aws:owner": "me" },
         } as unknown as CortexSecureClusterArgs;
         assert.equal(argumentsExample, `${messageOf(() => resolveArgs(args))}\n`);
+    });
+
+    it("shows a consumer program that exports what `cortex-secure-cluster cli-env` reads", () => {
+        const consumer = blocks("ts").find(
+            (block) => block.includes('from "cortex-secure-cluster"') && block.includes("new CortexSecureCluster("),
+        );
+        assert.ok(consumer, "README lost its consumer program example");
+        const exported = [...consumer.matchAll(/^export const (\w+) = /gm)].map((match) => match[1]);
+        for (const name of STACK_OUTPUTS_READ.required) {
+            assert.ok(exported.includes(name), `the README's consumer program does not export ${name}, which cli-env needs`);
+        }
     });
 });
