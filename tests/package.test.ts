@@ -1,9 +1,11 @@
 // The npm package: packed once, then used the way a consumer would use it.
 import { strict as assert } from "node:assert";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, posix } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { BUILD_STAMP, buildInputsHash } from "../tools/buildInputs";
 import { mockCloud, quiescence } from "../tools/mockCloud";
 
@@ -214,40 +216,24 @@ describe("npm package", function () {
         }
     });
 
-    it("exports CortexSecureCluster as a component class to a consumer requiring it by name", () => {
-        // A plain node process: the package loads with nothing but its dependencies and peers.
-        const report = run(
-            process.execPath,
-            [
-                "-e",
-                `const pulumi = require("@pulumi/pulumi");
-                 const lib = require("cortex-secure-cluster");
-                 console.log(JSON.stringify({
-                     type: typeof lib.CortexSecureCluster,
-                     component: lib.CortexSecureCluster.prototype instanceof pulumi.ComponentResource,
-                     token: lib.CORTEX_SECURE_CLUSTER_TYPE,
-                 }));`,
-            ],
-            consumer,
-        );
-        assert.deepEqual(JSON.parse(report), {
-            type: "function",
-            component: true,
-            token: "cortex-secure-cluster:index:CortexSecureCluster",
-        });
-    });
-
-    it("registers nothing when the compiled entry is imported into a running program", async () => {
+    it("registers nothing when a program requires it by name, and registers through that program's engine when used", async () => {
         const before = mockCloud.resources.length;
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const lib = require(join(installed, packageJson.main)) as typeof import("../components");
+        // Resolved from the consumer's folder, so the package finds nothing but the consumer's node_modules.
+        const lib = createRequire(join(consumer, "index.js"))(packageJson.name) as typeof import("../components");
         await quiescence();
         assert.equal(mockCloud.resources.length, before);
-        // The packaged class does register through this program's (mock) engine when used, so the
-        // check above would have seen anything declared on import.
         new lib.CortexSecureCluster("packaged", { flowLogs: false, vpcEndpoints: "none" });
         await quiescence();
         assert.ok(mockCloud.resources.some((r) => r.type === lib.CORTEX_SECURE_CLUSTER_TYPE && r.name === "packaged"));
+    });
+
+    it("exports CortexSecureCluster as a component class, on the program's own @pulumi/pulumi (a peer)", () => {
+        const lib = createRequire(join(consumer, "index.js"))(packageJson.name) as typeof import("../components");
+        assert.equal(typeof lib.CortexSecureCluster, "function");
+        assert.ok(lib.CortexSecureCluster.prototype instanceof pulumi.ComponentResource);
+        assert.equal(lib.CORTEX_SECURE_CLUSTER_TYPE, "cortex-secure-cluster:index:CortexSecureCluster");
+        const packagesPulumi = createRequire(join(installed, "package.json")).resolve("@pulumi/pulumi");
+        assert.equal(realpathSync(packagesPulumi), realpathSync(require.resolve("@pulumi/pulumi")));
     });
 
     // Each TypeScript a consumer may compile with, as pinned devDependencies (no network at test time).
@@ -270,7 +256,7 @@ export const misspelt: CortexSecureClusterArgs = { subnet_visibility: "public" }
 export function declare(): pulumi.Output<string> {
     return new CortexSecureCluster("cortex", args).vpcId;
 }
-console.log(typeof CortexSecureCluster, typeof declare);
+export const kinds = [typeof CortexSecureCluster, typeof declare];
 `,
             );
             writeFileSync(
@@ -278,7 +264,10 @@ console.log(typeof CortexSecureCluster, typeof declare);
                 JSON.stringify({ compilerOptions: { ...PULUMI_TEMPLATE_COMPILER_OPTIONS, ...compiler.options } }),
             );
             run(process.execPath, [join(root, "node_modules", compiler.tsc), "-p", project], project);
-            assert.equal(run(process.execPath, [join(project, "bin", "index.js")], project).trim(), "function function");
+            // What the consumer's compiler emitted (its own interop, no esModuleInterop) loads and works.
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const compiled = require(join(project, "bin", "index.js")) as { kinds: string[] };
+            assert.deepEqual(compiled.kinds, ["function", "function"]);
         });
     }
 });

@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import * as YAML from "yaml";
+import { placeholdersForSecrets } from "./planSecrets";
 import type { StackOutput } from "./planReport";
 
 const USAGE = `Usage: npm run plan -- (--stack NAME | --config FILE) [--diagram FILE]
@@ -17,77 +18,6 @@ pack's findings. Nothing is deployed; no AWS account or Pulumi CLI is needed.
   --diagram FILE   where to write the Mermaid network diagram (default .plan/STACK-network.mmd)
 
 Exit codes: 0 no mandatory findings, 1 bad usage or invalid config, 2 mandatory findings.`;
-
-/** Stand-ins for encrypted runtime keys, valid in form so the rules can still be checked. */
-const PLACEHOLDER_KEY = { accessKeyId: "AKIAOFFLINEPLAN00000", secretAccessKey: "offline/plan/placeholder/secret/key/0000" };
-// What an encrypted field of runtimeCredentials stands for (with --path, each field is its own secret).
-const PLACEHOLDER_CREDENTIAL_FIELDS: Record<string, string> = { ...PLACEHOLDER_KEY, namespace: "default", serviceAccount: "operator" };
-
-const isSecure = (value: unknown): value is { secure: string } =>
-    typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
-
-/**
- * Replaces the stack file's encrypted (`secure:`) values of the settings that may be secrets with
- * placeholders that pass validation, since the plan cannot decrypt them; returns what stands in for
- * what, to say in the plan. Any other encrypted setting is left for validation to refuse.
- */
-function placeholdersForSecrets(
-    stackFile: string,
-    project: string,
-    config: Record<string, string>,
-    secretKeys: ReadonlySet<string>,
-    place: { region: string; accountId: string },
-): string[] {
-    const { region, accountId } = place;
-    const said: string[] = [];
-    const arns: Record<string, string> = {
-        sslCertificateArn: `arn:aws:acm:${region}:${accountId}:certificate/00000000-0000-0000-0000-000000000000`,
-        secretsEncryptionKeyArn: `arn:aws:kms:${region}:${accountId}:key/00000000-0000-0000-0000-000000000000`,
-    };
-    for (const [setting, arn] of Object.entries(arns)) {
-        if (!secretKeys.has(`${project}:${setting}`)) continue;
-        config[`${project}:${setting}`] = arn;
-        said.push(`${setting} (${arn})`);
-    }
-
-    const credentialsKey = `${project}:runtimeCredentials`;
-    if (secretKeys.has(credentialsKey)) {
-        const written = ((YAML.parse(stackFile) as { config?: Record<string, unknown> }).config ?? {})[credentialsKey] as
-            Record<string, unknown> | undefined;
-        if (isSecure(written)) {
-            // Encrypted as a whole: its mode cannot be read either.
-            config[credentialsKey] = JSON.stringify({ mode: "provided", ...PLACEHOLDER_KEY });
-            said.push('runtimeCredentials (encrypted as a whole; planned as {mode: "provided"} with placeholder keys)');
-        } else if (typeof written === "object" && written !== null) {
-            const credentials: Record<string, unknown> = {};
-            for (const [field, value] of Object.entries(written)) {
-                if (!isSecure(value)) {
-                    credentials[field] = value;
-                } else if (field in PLACEHOLDER_CREDENTIAL_FIELDS) {
-                    credentials[field] = PLACEHOLDER_CREDENTIAL_FIELDS[field];
-                    said.push(
-                        `runtimeCredentials.${field}${field === "secretAccessKey" ? "" : ` (${PLACEHOLDER_CREDENTIAL_FIELDS[field]})`}`,
-                    );
-                } else {
-                    credentials[field] = value.secure;
-                }
-            }
-            if (isSecure(written.mode)) {
-                // The mode the other fields belong to.
-                const mode =
-                    "accessKeyId" in written
-                        ? "provided"
-                        : "namespace" in written || "serviceAccount" in written
-                          ? "serviceAccountRole"
-                          : "iamUser";
-                credentials.mode = mode;
-                said.push(`runtimeCredentials.mode (${mode}, from the fields beside it)`);
-            }
-            config[credentialsKey] = JSON.stringify(credentials);
-        }
-    }
-    return said;
-}
 
 /** The program's exports as a stack's outputs: each value, or only the fact that it is a secret. */
 async function stackOutputs(pulumi: typeof import("@pulumi/pulumi"), program: Record<string, unknown>): Promise<StackOutput[]> {
