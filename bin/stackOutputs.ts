@@ -40,9 +40,11 @@ export function environmentFromStackOutputs(json: string, source: string): Stack
     const missing = CLI_ENV_OUTPUTS.filter((name) => outputs[name] === undefined);
     if (missing.length > 0) {
         const names = Object.keys(outputs);
+        const exports = missing.map((name) => `\`export const ${name} = cluster.${name};\``).join(" and ");
         throw outputsError(
-            `the stack outputs from ${source} lack ${missing.join(" and ")} (outputs: ${names.length > 0 ? names.join(", ") : "none"}): ` +
-                `export ${missing.join(" and ")} from the program (the stack program does; a program of your own exports the component's outputs of those names)`,
+            `the stack outputs from ${source} lack ${missing.join(" and ")}, which cli-env needs ` +
+                `(outputs: ${names.length > 0 ? names.join(", ") : "none"}): ` +
+                `export ${missing.length === 1 ? "it" : "them"} from the stack program (${exports} for a CortexSecureCluster named cluster) and run \`pulumi up\``,
         );
     }
     if ([outputs.cliEnvironment, outputs.cliSecretAccessKey].includes("[secret]")) {

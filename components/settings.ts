@@ -20,8 +20,8 @@ import { CONTROL_PLANE_LOG_TYPES } from "./constants";
 import { CortexVersion } from "./cortexReleases";
 import { DEFAULTS, defaultApiGateway, defaultCredentialsMode, defaultNatGateway, defaultVolumeType } from "./defaults";
 import { ArgumentProblem, formatProblems, throwIfAny } from "./problems";
-import { checkValue, findArgumentProblems, pathToArgument } from "./validate";
-import { deferredRules, isDeferred } from "./valueRules";
+import { findArgumentProblems, pathToArgument } from "./validate";
+import { checkValue, deferredRules, isDeferred } from "./valueRules";
 
 /** A node group with every default applied. */
 export interface NodeGroupSettings {

@@ -73,10 +73,3 @@ export function findArgumentProblems(args: unknown): ArgumentProblem[] {
     }
     return uniqueProblems(problems);
 }
-
-/** Checks one value against a rule: a problem, or undefined when it is fine. */
-export function checkValue(argument: string, rule: z.ZodType, value: unknown): ArgumentProblem | undefined {
-    const result = rule.safeParse(value, { reportInput: true });
-    if (result.success) return undefined;
-    return { argument, value, allowed: result.error.issues[0].message };
-}

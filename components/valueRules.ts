@@ -15,6 +15,7 @@ import {
 import { parseIpv4Cidr } from "./cidr";
 import { ACCESS_KEY_ID_PATTERN, SECRET_ACCESS_KEY_PATTERN } from "./constants";
 import { DEFAULTS } from "./defaults";
+import { ArgumentProblem } from "./problems";
 
 /** Retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS: readonly number[] = [
@@ -315,3 +316,10 @@ export const argsSchema = z.strictObject(
 
 /** The argument names, in the order they are documented. */
 export const ARGUMENT_NAMES = Object.keys(argsSchema.shape) as (keyof typeof argsSchema.shape)[];
+
+/** Checks one value against a rule: a problem, or undefined when it is fine. */
+export function checkValue(argument: string, rule: z.ZodType, value: unknown): ArgumentProblem | undefined {
+    const result = rule.safeParse(value, { reportInput: true });
+    if (result.success) return undefined;
+    return { argument, value, allowed: result.error.issues[0].message };
+}

@@ -358,7 +358,8 @@ describe("cortex-secure-cluster cli-env", () => {
         const cases: Record<string, { stdin: string; message: RegExp }> = {
             "no cliEnvironment": {
                 stdin: JSON.stringify({ vpcId: "vpc-1", kubeconfig: "[secret]" }),
-                message: /lack cortexVersion and cliEnvironment \(outputs: vpcId, kubeconfig\): export cortexVersion and cliEnvironment/,
+                message:
+                    /lack cortexVersion and cliEnvironment, which cli-env needs \(outputs: vpcId, kubeconfig\): export them from the stack program \(`export const cortexVersion = cluster\.cortexVersion;` and `export const cliEnvironment = cluster\.cliEnvironment;`/,
             },
             "an unknown release": {
                 stdin: stackOutputs("prod", { cortexVersion: "0.30" }),

@@ -1,7 +1,9 @@
 // The network part: zones, NAT, subnets and their tags, endpoints, flow logs, or a VPC made elsewhere.
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { CLUSTER_NAME_TAG, CortexSecureClusterArgs } from "../components";
 import { defaultZoneCount } from "../components/network";
 import { INTERFACE_ENDPOINT_SERVICES } from "../components/network";
@@ -319,17 +321,21 @@ describe("network: an existing VPC", () => {
             assert.deepEqual(group.inputs.subnetIds, EXISTING.privateSubnetIds);
         }
 
-        const typo = await build({
-            existingVpc: {
-                ...EXISTING,
-                privateSubnetIds: [pulumi.output("subnet-0a1b2c3d4e5f60003"), pulumi.output("sg-0a1b2c3d4e5f60004")],
-            },
+        // A bad id fails the deployment: in a program of its own, as `pulumi up` runs it.
+        const failed = spawnSync(process.execPath, ["--require", "tsx/cjs", join(__dirname, "failingDeployment.ts")], {
+            cwd: join(__dirname, ".."),
+            encoding: "utf8",
         });
-        await assert.rejects(
-            (typo.cluster.privateSubnetIds as unknown as { promise(): Promise<string[]> }).promise(),
-            /existingVpc\.privateSubnetIds\[1\]: got "sg-0a1b2c3d4e5f60004"; allowed: a subnet id, subnet-…/,
-        );
-        assert.deepEqual(typo.ofType("eks:index:ManagedNodeGroup"), [], "no node group is registered with a bad subnet");
+        assert.equal(failed.status, 1, failed.stderr);
+        const { error, deploymentErrors, nodeGroups } = JSON.parse(failed.stdout) as {
+            error?: string;
+            deploymentErrors: string[];
+            nodeGroups: string[];
+        };
+        const problem = /existingVpc\.privateSubnetIds\[1\]: got "sg-0a1b2c3d4e5f60004"; allowed: a subnet id, subnet-…/;
+        assert.match(error ?? "", problem);
+        assert.ok(deploymentErrors.length > 0 && deploymentErrors.every((message) => problem.test(message)), deploymentErrors.join("\n"));
+        assert.deepEqual(nodeGroups, [], "no node group is registered with a bad subnet");
     });
 
     it("gets flow logs and the S3 gateway endpoint on its route tables by default, and no endpoint with none", async () => {

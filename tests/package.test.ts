@@ -1,9 +1,12 @@
-// The npm package: built and packed once, then used the way a consumer would use it.
+// The npm package: packed once, then used the way a consumer would use it.
 import { strict as assert } from "node:assert";
-import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, posix } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { BUILD_STAMP, buildInputsHash } from "../tools/buildInputs";
 import { mockCloud, quiescence } from "../tools/mockCloud";
 
 const root = join(__dirname, "..");
@@ -12,6 +15,7 @@ const PEERS = ["@pulumi/aws", "@pulumi/awsx", "@pulumi/eks", "@pulumi/pulumi"];
 interface PackageJson {
     name: string;
     version: string;
+    license: string;
     main: string;
     types: string;
     files: string[];
@@ -33,27 +37,67 @@ function run(command: string, args: string[], cwd: string): string {
     }
 }
 
+/** Links a package of this repository's node_modules into a consumer's node_modules. */
+function linkInstalled(consumerModules: string, name: string): void {
+    mkdirSync(dirname(join(consumerModules, name)), { recursive: true });
+    symlinkSync(join(root, "node_modules", name), join(consumerModules, name), "dir");
+}
+
+// The tsconfig.json of Pulumi's own TypeScript project templates (`pulumi new typescript`), which
+// many consumer programs keep: node10 resolution, no esModuleInterop, no skipLibCheck.
+const PULUMI_TEMPLATE_COMPILER_OPTIONS = {
+    strict: true,
+    outDir: "bin",
+    target: "es2020",
+    module: "commonjs",
+    moduleResolution: "node",
+    sourceMap: true,
+    experimentalDecorators: true,
+    pretty: false,
+    noFallthroughCasesInSwitch: true,
+    noImplicitReturns: true,
+    forceConsistentCasingInFileNames: true,
+};
+
 describe("npm package", function () {
-    // Building and type-checking against the Pulumi SDKs' types takes a while; it is done once.
+    // Building (only when dist/ is stale) and type-checking a consumer take a while; both are done once.
     this.timeout(180_000);
 
     const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as PackageJson;
     let scratch: string;
     let tarballFiles: string[];
-    let unpacked: string;
+    let consumer: string;
+    let installed: string;
 
     before(() => {
         scratch = mkdtempSync(join(tmpdir(), "cortex-secure-cluster-pack-"));
-        run("npm", ["run", "build"], root);
+        // `prepare` built dist/ at `npm ci`; rebuild only if the sources changed since.
+        const stamp = join(root, BUILD_STAMP);
+        if (!existsSync(stamp) || readFileSync(stamp, "utf8").trim() !== buildInputsHash(root)) {
+            run("npm", ["run", "build"], root);
+        }
         const [packed] = JSON.parse(run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], root)) as {
             filename: string;
             files: { path: string }[];
         }[];
         tarballFiles = packed.files.map((file) => file.path);
-        // A consumer's layout: the unpacked package, and the SDKs it peers with one level up.
-        unpacked = join(scratch, "package");
-        run("tar", ["-xzf", join(scratch, packed.filename), "-C", scratch], root);
-        symlinkSync(join(root, "node_modules"), join(scratch, "node_modules"), "dir");
+
+        // A consumer's node_modules as npm lays it out: the package (unpacked, bin executable and
+        // linked), its dependencies and the peers the consumer installs, and nothing else of ours.
+        consumer = join(scratch, "consumer");
+        const modules = join(consumer, "node_modules");
+        installed = join(modules, packageJson.name);
+        mkdirSync(installed, { recursive: true });
+        run("tar", ["-xzf", join(scratch, packed.filename), "-C", installed, "--strip-components", "1"], root);
+        for (const dependency of [...Object.keys(packageJson.dependencies ?? {}), ...PEERS, "@types/node"]) {
+            linkInstalled(modules, dependency);
+        }
+        mkdirSync(join(modules, ".bin"));
+        for (const [name, target] of Object.entries(packageJson.bin ?? {})) {
+            chmodSync(join(installed, target), 0o755);
+            symlinkSync(posix.join("..", packageJson.name, target), join(modules, ".bin", name));
+        }
+        writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true }));
     });
 
     after(() => {
@@ -70,7 +114,7 @@ describe("npm package", function () {
         }
     });
 
-    it("ships compiled JavaScript, declarations and the README only", () => {
+    it("ships compiled JavaScript, declarations, the README and the LICENSE only", () => {
         for (const file of tarballFiles) {
             const shippable =
                 /^(package\.json|README\.md|LICENSE)$/.test(file) ||
@@ -82,8 +126,53 @@ describe("npm package", function () {
         assert.ok(!tarballFiles.some((file) => /(^|\/)tests?\//.test(file) || /^Pulumi\..*ya?ml$/.test(file) || file === "dist/index.js"));
     });
 
+    it("ships the Apache-2.0 LICENSE that package.json names", () => {
+        assert.equal(packageJson.license, "Apache-2.0");
+        assert.ok(tarballFiles.includes("LICENSE"), "LICENSE is not in the package");
+        const license = readFileSync(join(installed, "LICENSE"), "utf8");
+        assert.match(license, /^\s*Apache License\s+Version 2\.0, January 2004/);
+        assert.match(license, /END OF TERMS AND CONDITIONS/);
+    });
+
+    it("points no shipped file at a source map or source that is not shipped", () => {
+        for (const file of tarballFiles.filter((path) => /\.(js|d\.ts)$/.test(path))) {
+            for (const [, url] of readFileSync(join(installed, file), "utf8").matchAll(/^\/\/# sourceMappingURL=(.+)$/gm)) {
+                const map = posix.join(posix.dirname(file), url.trim());
+                assert.ok(tarballFiles.includes(map), `${file} points at ${map}, which is not shipped`);
+                const { sources } = JSON.parse(readFileSync(join(installed, map), "utf8")) as { sources: string[] };
+                for (const source of sources) {
+                    const shipped = posix.join(posix.dirname(map), source);
+                    assert.ok(tarballFiles.includes(shipped), `${map} points at ${shipped}, which is not shipped`);
+                }
+            }
+        }
+    });
+
+    it("runs its bin, `cortex-secure-cluster cli-env`, with nothing but its dependencies installed", () => {
+        const bin = join(consumer, "node_modules", ".bin", "cortex-secure-cluster");
+        const help = spawnSync(bin, ["cli-env", "--help"], { cwd: consumer, encoding: "utf8" });
+        assert.equal(help.status, 0, help.stderr);
+        assert.match(help.stdout, /^Usage: cortex-secure-cluster cli-env/);
+
+        const outputs = { cortexVersion: "0.42", cliEnvironment: { name: "dev", operator_endpoint: "https://operator.example.com" } };
+        const merged = spawnSync(bin, ["cli-env", "--dry-run", "--config", join(scratch, "cli.yaml")], {
+            cwd: consumer,
+            input: JSON.stringify(outputs),
+            encoding: "utf8",
+        });
+        assert.equal(merged.status, 0, merged.stderr);
+        assert.match(merged.stdout, /operator_endpoint: https:\/\/operator\.example\.com/);
+    });
+
+    it("builds dist/ on `prepare`, so the bin and main work in a fresh clone after `npm ci`", () => {
+        // npm runs the root package's prepare on `npm ci` and `npm install`, and before `npm pack`.
+        assert.equal(packageJson.scripts.prepare, "npm run build");
+        assert.equal(packageJson.scripts.prepack, undefined, "prepare already builds before packing; prepack would build twice");
+        assert.match(packageJson.scripts.prebuild, /rmSync\('dist'/, "the build starts from an empty dist, so nothing stale is shipped");
+    });
+
     it("ships a policy pack Pulumi can run from the installed package (dist/policy)", async () => {
-        const packDir = join(unpacked, "dist", "policy");
+        const packDir = join(installed, "dist", "policy");
         for (const file of ["index.js", "pack.js", "rules.js", "PulumiPolicy.yaml", "package.json"]) {
             assert.ok(tarballFiles.includes(`dist/policy/${file}`), `dist/policy/${file} is not shipped`);
         }
@@ -94,7 +183,9 @@ describe("npm package", function () {
             packageJson.version,
             "the repository's pack says the same version",
         );
-        // The engine starts the pack in its folder and waits for the port it serves on.
+        // The engine starts the pack in its folder and waits for the port it serves on; its SDK is the
+        // consumer's (an optional peer).
+        linkInstalled(join(consumer, "node_modules"), "@pulumi/policy");
         const pack = spawn(process.execPath, ["index.js"], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
         try {
             const port = await new Promise<string>((resolve, reject) => {
@@ -105,11 +196,6 @@ describe("npm package", function () {
         } finally {
             pack.kill();
         }
-    });
-
-    it("cleans dist before building, so nothing stale is shipped", () => {
-        assert.match(packageJson.scripts.prebuild, /rmSync\('dist'/);
-        assert.equal(packageJson.scripts.prepack, "npm run build");
     });
 
     it("peers with the Pulumi SDKs (one copy per program) and pins them for its own tests", () => {
@@ -128,101 +214,60 @@ describe("npm package", function () {
         }
     });
 
-    it("exports CortexSecureCluster as a component class from the unpacked package", () => {
-        // A plain node process: the package loads with nothing but its dependencies and peers.
-        const report = run(
-            process.execPath,
-            [
-                "-e",
-                `const pulumi = require("@pulumi/pulumi");
-                 const lib = require(${JSON.stringify(unpacked)});
-                 console.log(JSON.stringify({
-                     type: typeof lib.CortexSecureCluster,
-                     component: lib.CortexSecureCluster.prototype instanceof pulumi.ComponentResource,
-                     token: lib.CORTEX_SECURE_CLUSTER_TYPE,
-                 }));`,
-            ],
-            scratch,
-        );
-        assert.deepEqual(JSON.parse(report), {
-            type: "function",
-            component: true,
-            token: "cortex-secure-cluster:index:CortexSecureCluster",
-        });
-    });
-
-    it("registers nothing when the compiled entry is imported into a running program", async () => {
+    it("registers nothing when a program requires it by name, and registers through that program's engine when used", async () => {
         const before = mockCloud.resources.length;
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const lib = require(join(unpacked, "dist/components/index.js")) as typeof import("../components");
+        // Resolved from the consumer's folder, so the package finds nothing but the consumer's node_modules.
+        const lib = createRequire(join(consumer, "index.js"))(packageJson.name) as typeof import("../components");
         await quiescence();
         assert.equal(mockCloud.resources.length, before);
-        // The packaged class does register through this program's (mock) engine when used, so the
-        // check above would have seen anything declared on import.
         new lib.CortexSecureCluster("packaged", { flowLogs: false, vpcEndpoints: "none" });
         await quiescence();
         assert.ok(mockCloud.resources.some((r) => r.type === lib.CORTEX_SECURE_CLUSTER_TYPE && r.name === "packaged"));
     });
 
-    it("type-checks and runs in a compiled consumer program importing it by name", () => {
-        const consumer = join(scratch, "consumer");
-        mkdirSync(join(consumer, "node_modules"), { recursive: true });
-        symlinkSync(unpacked, join(consumer, "node_modules", packageJson.name), "dir");
-        writeFileSync(
-            join(consumer, "index.ts"),
-            `import * as pulumi from "@pulumi/pulumi";
+    it("exports CortexSecureCluster as a component class, on the program's own @pulumi/pulumi (a peer)", () => {
+        const lib = createRequire(join(consumer, "index.js"))(packageJson.name) as typeof import("../components");
+        assert.equal(typeof lib.CortexSecureCluster, "function");
+        assert.ok(lib.CortexSecureCluster.prototype instanceof pulumi.ComponentResource);
+        assert.equal(lib.CORTEX_SECURE_CLUSTER_TYPE, "cortex-secure-cluster:index:CortexSecureCluster");
+        const packagesPulumi = createRequire(join(installed, "package.json")).resolve("@pulumi/pulumi");
+        assert.equal(realpathSync(packagesPulumi), realpathSync(require.resolve("@pulumi/pulumi")));
+    });
+
+    // Each TypeScript a consumer may compile with, as pinned devDependencies (no network at test time).
+    const COMPILERS = [
+        // TypeScript 6 refuses node10 resolution unless its deprecation is acknowledged.
+        { label: "TypeScript 6", tsc: "typescript/bin/tsc", options: { ignoreDeprecations: "6.0" } },
+        // Pulumi's template projects still pin TypeScript 5: the package's .d.ts must not drag in zod's types.
+        { label: "TypeScript 5", tsc: "typescript5/bin/tsc", options: {} },
+    ];
+    for (const compiler of COMPILERS) {
+        it(`type-checks (library types included) and runs in a consumer with Pulumi's template tsconfig, ${compiler.label}`, () => {
+            const project = join(consumer, compiler.label.replace(/\W+/g, "-"));
+            mkdirSync(project);
+            writeFileSync(
+                join(project, "index.ts"),
+                `import * as pulumi from "@pulumi/pulumi";
 import { CortexSecureCluster, CortexSecureClusterArgs } from "cortex-secure-cluster";
 
 const args: CortexSecureClusterArgs = { subnetVisibility: "private", natGateway: "highly_available", tags: { team: "ml" } };
+// @ts-expect-error: a misspelt argument fails the consumer's type check
+export const misspelt: CortexSecureClusterArgs = { subnet_visibility: "public" };
 export function declare(): pulumi.Output<string> {
     return new CortexSecureCluster("cortex", args).vpcId;
 }
-console.log(typeof CortexSecureCluster, typeof declare);
+export const kinds = [typeof CortexSecureCluster, typeof declare];
 `,
-        );
-        writeFileSync(
-            join(consumer, "tsconfig.json"),
-            JSON.stringify({
-                compilerOptions: {
-                    strict: true,
-                    target: "ES2022",
-                    module: "node16",
-                    moduleResolution: "node16",
-                    outDir: "dist",
-                    skipLibCheck: true,
-                    types: [],
-                },
-                files: ["index.ts"],
-            }),
-        );
-        run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", consumer], consumer);
-        assert.equal(run(process.execPath, [join(consumer, "dist/index.js")], consumer).trim(), "function function");
-    });
-
-    it("fails a consumer's type check on an argument that does not exist", () => {
-        const consumer = join(scratch, "consumer");
-        writeFileSync(
-            join(consumer, "bad.ts"),
-            `import { CortexSecureClusterArgs } from "cortex-secure-cluster";\nexport const args: CortexSecureClusterArgs = { subnet_visibility: "public" };\n`,
-        );
-        writeFileSync(
-            join(consumer, "tsconfig.bad.json"),
-            JSON.stringify({
-                compilerOptions: {
-                    strict: true,
-                    module: "node16",
-                    moduleResolution: "node16",
-                    noEmit: true,
-                    skipLibCheck: true,
-                    types: [],
-                },
-                files: ["bad.ts"],
-            }),
-        );
-        assert.throws(
-            () =>
-                run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(consumer, "tsconfig.bad.json")], consumer),
-            (error: { stdout?: string }) => /subnet_visibility/.test(error.stdout ?? ""),
-        );
-    });
+            );
+            writeFileSync(
+                join(project, "tsconfig.json"),
+                JSON.stringify({ compilerOptions: { ...PULUMI_TEMPLATE_COMPILER_OPTIONS, ...compiler.options } }),
+            );
+            run(process.execPath, [join(root, "node_modules", compiler.tsc), "-p", project], project);
+            // What the consumer's compiler emitted (its own interop, no esModuleInterop) loads and works.
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const compiled = require(join(project, "bin", "index.js")) as { kinds: string[] };
+            assert.deepEqual(compiled.kinds, ["function", "function"]);
+        });
+    }
 });

@@ -1,16 +1,42 @@
 // `npm run plan` as a user runs it: a child process over the example stack files.
 import { strict as assert } from "node:assert";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseStackConfig, readStackFile } from "../components";
+import { placeholdersForSecrets } from "../tools/planSecrets";
 
 const root = join(__dirname, "..");
+const PLAN_SCRIPT = "tsx tools/plan.ts";
 
-function plan(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const result = spawnSync("npm", ["run", "--silent", "plan", "--", ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+interface PlanRun {
+    status: number | null;
+    stdout: string;
+    stderr: string;
 }
+
+/** Runs the plan as `npm run plan -- ARGS` does (the script's own command, without npm's start-up). */
+function plan(...args: string[]): Promise<PlanRun> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, ["--import", "tsx", "tools/plan.ts", ...args], { cwd: root, timeout: 60_000 });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (data) => (stdout += data));
+        child.stderr.on("data", (data) => (stderr += data));
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
+}
+
+/** Every `subgraph` of a Mermaid diagram that has nothing in it. */
+function emptySubgraphs(mermaid: string): string[] {
+    const lines = mermaid.split("\n").map((line) => line.trim());
+    return lines.filter((line, index) => line.startsWith("subgraph ") && lines[index + 1] === "end");
+}
+
+// Ciphertext as `pulumi config set --secret` writes it; the plan cannot decrypt it.
+const CIPHERTEXT = "AAABAPe3vMl0oQ9dZqBkN1ZyZWN0LWN0ZXh0LW5vdC1yZWFk";
 
 /** The lines of one `== TITLE ==` section of the printed plan. */
 function section(output: string, title: string): string[] {
@@ -30,14 +56,60 @@ describe("npm run plan (the offline plan)", function () {
             assert.match(finding, /^\[mandatory\] log-group-kms: Log group \S+-(flow-logs|control-plane-logs|cortex-logs) has no KMS key/);
     };
     let workdir: string;
-    before(() => {
+    const runs: Record<string, PlanRun> = {};
+
+    // Every run is a process of its own, so they all start at once.
+    before(async () => {
         workdir = mkdtempSync(join(tmpdir(), "cortex-plan-"));
+        writeFileSync(
+            join(workdir, "Pulumi.broken.yaml"),
+            "config:\n  aws:region: us-west-2\n  cortex-secure-cluster:subnetVisibility: privat\n  cortex-secure-cluster:logRetentionDays: 42\n",
+        );
+        // Every setting the README allows as a secret, set with --secret (keys with --path, field by
+        // field), in a stack that also breaks a mandatory rule (one process covers both).
+        writeFileSync(
+            join(workdir, "Pulumi.weak.yaml"),
+            [
+                "config:",
+                "  aws:region: eu-west-1",
+                "  cortex-secure-cluster:controlPlaneLogTypes: [api]",
+                '  cortex-secure-cluster:cortexVersion: "0.25"',
+                "  cortex-secure-cluster:sslCertificateArn:",
+                `    secure: ${CIPHERTEXT}`,
+                "  cortex-secure-cluster:secretsEncryptionKeyArn:",
+                `    secure: ${CIPHERTEXT}`,
+                "  cortex-secure-cluster:runtimeCredentials:",
+                "    mode: provided",
+                "    accessKeyId:",
+                `      secure: ${CIPHERTEXT}`,
+                "    secretAccessKey:",
+                `      secure: ${CIPHERTEXT}`,
+                "",
+            ].join("\n"),
+        );
+        const scenarios: Record<string, string[]> = {
+            dev: ["--stack", "dev"],
+            prod: ["--stack", "prod"],
+            broken: ["--config", join(workdir, "Pulumi.broken.yaml")],
+            weak: ["--config", join(workdir, "Pulumi.weak.yaml")],
+            usage: [],
+        };
+        await Promise.all(
+            Object.entries(scenarios).map(async ([name, args]) => {
+                runs[name] = await plan(...args, ...(args.length > 0 ? ["--diagram", join(workdir, `${name}.mmd`)] : []));
+            }),
+        );
     });
     after(() => rmSync(workdir, { recursive: true, force: true }));
 
+    it("is the command `npm run plan` runs", () => {
+        const { scripts } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+        assert.equal(scripts.plan, PLAN_SCRIPT);
+    });
+
     it("shows the dev stack's open posture: public nodes and both load balancers internet-facing to 0.0.0.0/0", () => {
         const diagram = join(workdir, "dev.mmd");
-        const { status, stdout, stderr } = plan("--stack", "dev", "--diagram", diagram);
+        const { status, stdout, stderr } = runs.dev;
         assert.equal(status, 2, stderr); // the known gap: log groups without KMS
         assert.match(stdout, /^OFFLINE PLAN of stack "dev" \(Pulumi\.dev\.yaml\)\nThis is an offline plan: .*Nothing was deployed,/);
         const reach = section(stdout, "Who can reach what");
@@ -89,6 +161,11 @@ describe("npm run plan (the offline plan)", function () {
             outputs.join("\n"),
         );
         assert.ok(outputs.includes('  clusterName: "cortex-dev"'));
+        // Printed whole, so it can be read and pasted.
+        assert.ok(
+            outputs.some((line) => /^ {2}cliConfigureCommand: "cortex env configure dev --operator-endpoint https:\/\/\S+"$/.test(line)),
+            outputs.join("\n"),
+        );
 
         const mermaid = readFileSync(diagram, "utf8");
         assert.match(mermaid, /^flowchart LR\n/);
@@ -98,11 +175,19 @@ describe("npm run plan (the offline plan)", function () {
             mermaid,
             /subgraph public\["public subnets"\]\n {6}apiLb\["api NLB \(internet-facing\)"\]\n {6}operatorLb\["operator NLB \(internet-facing\)"\]\n {6}nodes\[/,
         );
+        // The Kubernetes API: from the nodes privately, and public to anyone (the dev stack sets no CIDRs).
+        assert.match(mermaid, /\n {4}eksApi\["Kubernetes API endpoint \(private access on\)"\]\n {2}end\n/);
+        assert.match(mermaid, /nodes -- "private :443" --> eksApi/);
+        assert.match(mermaid, /internet -- "0\.0\.0\.0\/0 :443 public" --> eksApi/);
+        // Public nodes leave directly; nothing of the stack is in the private subnets, so no box is drawn for them.
+        assert.match(mermaid, /nodes -- "egress" --> internet/);
+        assert.deepEqual(emptySubgraphs(mermaid), []);
+        assert.doesNotMatch(mermaid, /subgraph private/);
     });
 
     it("shows the prod stack's locked-down posture: private nodes, an allow-listed API, an internal operator for the VPC and its peer", () => {
         const diagram = join(workdir, "prod.mmd");
-        const { status, stdout, stderr } = plan("--stack", "prod", "--diagram", diagram);
+        const { status, stdout, stderr } = runs.prod;
         assert.equal(status, 2, stderr); // the known gap: log groups without KMS
         const reach = section(stdout, "Who can reach what");
         assert.match(reach[0], /^API load balancer: internet-facing, in the public subnets/);
@@ -151,15 +236,23 @@ describe("npm run plan (the offline plan)", function () {
         assert.match(mermaid, /peer0 -- "10\.30\.0\.0\/16 :443" --> operatorLb/);
         assert.match(mermaid, /subgraph private\["private subnets"\]\n {6}operatorLb\["operator NLB \(internal\)"\]\n {6}nodes\[/);
         assert.doesNotMatch(mermaid, /internet -- /);
+        // Private nodes leave through the NAT gateway of each zone; the API endpoint admits its allow list only.
+        assert.match(
+            mermaid,
+            /subgraph public\["public subnets"\]\n {6}apiLb\[[^\n]*\n {6}nat\["NAT gateways \(3, one per zone\)"\]\n {4}end/,
+        );
+        assert.match(mermaid, /nodes -- "egress" --> nat\n {2}nat --> internet/);
+        assert.match(mermaid, /src_203_0_113_0_24 -- "203\.0\.113\.0\/24 :443 public" --> eksApi/);
+        assert.match(mermaid, /nodes -- "private :443" --> eksApi/);
+        assert.deepEqual(emptySubgraphs(mermaid), []);
+        assert.ok(
+            outputs.some((line) => /^ {2}cliConfigureCommand: "cortex env configure prod --operator-endpoint https:\/\/\S+"$/.test(line)),
+            outputs.join("\n"),
+        );
     });
 
     it("exits 1 with the validation message on invalid config, naming the setting", () => {
-        const file = join(workdir, "Pulumi.broken.yaml");
-        writeFileSync(
-            file,
-            "config:\n  aws:region: us-west-2\n  cortex-secure-cluster:subnetVisibility: privat\n  cortex-secure-cluster:logRetentionDays: 42\n",
-        );
-        const { status, stdout, stderr } = plan("--config", file, "--diagram", join(workdir, "broken.mmd"));
+        const { status, stdout, stderr } = runs.broken;
         assert.equal(status, 1);
         assert.equal(stdout, "");
         assert.match(stderr, /Pulumi\.broken\.yaml: Invalid stack config .*\(2 problems\)/);
@@ -168,9 +261,7 @@ describe("npm run plan (the offline plan)", function () {
     });
 
     it("exits 2 and lists the mandatory findings when the stack breaks a rule", () => {
-        const file = join(workdir, "Pulumi.weak.yaml");
-        writeFileSync(file, "config:\n  aws:region: eu-west-1\n  cortex-secure-cluster:controlPlaneLogTypes: [api]\n");
-        const { status, stdout } = plan("--config", file, "--diagram", join(workdir, "weak.mmd"));
+        const { status, stdout } = runs.weak;
         assert.equal(status, 2);
         const findings = section(stdout, "Policy pack findings");
         assert.equal(findings.length, 5, findings.join("\n"));
@@ -181,9 +272,72 @@ describe("npm run plan (the offline plan)", function () {
         assert.match(findings[1], /^\[advisory\] eks-all-control-plane-logs: /);
     });
 
+    it("plans a stack that keeps every setting the README allows as a secret encrypted, saying what stands in for each", () => {
+        const { status, stdout, stderr } = runs.weak;
+        assert.equal(status, 2, stderr);
+        const certificate = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000";
+        const key = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000";
+        assert.ok(
+            stdout.includes(
+                "Encrypted config values cannot be read offline; placeholders stand in for: " +
+                    `sslCertificateArn (${certificate}), secretsEncryptionKeyArn (${key}), ` +
+                    "runtimeCredentials.accessKeyId (AKIAOFFLINEPLAN00000), runtimeCredentials.secretAccessKey.",
+            ),
+            stdout.split("\n").slice(0, 5).join("\n"),
+        );
+        assert.ok(!stdout.includes(CIPHERTEXT), "the ciphertext is shown as if it were a value");
+        // What the secrets stand for is planned: TLS ends at the API load balancer, secrets use the given key.
+        const reach = section(stdout, "Who can reach what");
+        assert.ok(reach.includes(`  443/TLS -> NodePort 30080 on the worker nodes (TLS terminated with ${certificate})`), reach.join("\n"));
+        const resources = stdout.slice(0, stdout.indexOf("== Who can reach what =="));
+        assert.match(resources, /secrets encrypted yes/);
+        assert.doesNotMatch(resources, /^ {2}Key /m, "no KMS key is created when one is given");
+        assert.match(section(stdout, "Identities and what they may do")[0], /^Runtime identity \(runtimeCredentials provided\)/);
+        assert.ok(!section(stdout, "Policy pack findings").some((line) => line.includes("access-keys-only-as-secrets")));
+    });
+
     it("refuses to run without a stack, naming the options", () => {
-        const { status, stderr } = plan();
+        const { status, stderr } = runs.usage;
         assert.equal(status, 1);
         assert.match(stderr, /Give --stack NAME or --config FILE/);
+    });
+});
+
+describe("the offline plan's placeholders for encrypted settings", () => {
+    const project = "cortex-secure-cluster";
+    const place = { region: "eu-west-1", accountId: "123456789012" };
+    const read = (text: string) => {
+        const { config, secretKeys } = readStackFile(text);
+        const said = placeholdersForSecrets(text, project, config, secretKeys, place);
+        return { said, args: parseStackConfig(config, secretKeys, project) };
+    };
+
+    it("plans runtimeCredentials encrypted as a whole as provided placeholder keys, and says so", () => {
+        const { said, args } = read(
+            `config:\n  ${project}:cortexVersion: "0.25"\n  ${project}:runtimeCredentials:\n    secure: ${CIPHERTEXT}\n`,
+        );
+        assert.deepEqual(said, ['runtimeCredentials (encrypted as a whole; planned as {mode: "provided"} with placeholder keys)']);
+        assert.equal(args.runtimeCredentials?.mode, "provided");
+    });
+
+    it("reads an encrypted mode from the fields beside it", () => {
+        const { said, args } = read(
+            `config:\n  ${project}:runtimeCredentials:\n    mode:\n      secure: ${CIPHERTEXT}\n    namespace:\n      secure: ${CIPHERTEXT}\n`,
+        );
+        assert.deepEqual(said, [
+            "runtimeCredentials.namespace (default)",
+            "runtimeCredentials.mode (serviceAccountRole, from the fields beside it)",
+        ]);
+        assert.deepEqual(args.runtimeCredentials, { mode: "serviceAccountRole", namespace: "default" });
+    });
+
+    it("leaves a setting that may not be a secret for validation to refuse", () => {
+        const text = `config:\n  ${project}:clusterName:\n    secure: ${CIPHERTEXT}\n`;
+        const { config, secretKeys } = readStackFile(text);
+        assert.deepEqual(placeholdersForSecrets(text, project, config, secretKeys, place), []);
+        assert.throws(
+            () => parseStackConfig(config, secretKeys, project),
+            /clusterName: got \(a secret, not shown\); allowed: a plain value/,
+        );
     });
 });

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { CortexSecureClusterArgs, parseStackConfig, resolveSettings } from "../components";
 import { AUDITOR_POLICY } from "../bin/audit/auditorPolicy";
 import { ARGUMENT_NAMES } from "../components/valueRules";
+import { CLI_ENV_OUTPUTS } from "../bin/stackOutputs";
 
 const root = join(__dirname, "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
@@ -67,5 +68,16 @@ describe("README.md", () => {
             tags: { "aws:owner": "me" },
         } as unknown as CortexSecureClusterArgs;
         assert.equal(argumentsExample, `${messageOf(() => resolveSettings(args))}\n`);
+    });
+
+    it("shows a consumer program that exports what `cortex-secure-cluster cli-env` reads", () => {
+        const consumer = blocks("ts").find(
+            (block) => block.includes('from "cortex-secure-cluster"') && block.includes("new CortexSecureCluster("),
+        );
+        assert.ok(consumer, "README lost its consumer program example");
+        const exported = [...consumer.matchAll(/^export const (\w+) = /gm)].map((match) => match[1]);
+        for (const name of CLI_ENV_OUTPUTS) {
+            assert.ok(exported.includes(name), `the README's consumer program does not export ${name}, which cli-env needs`);
+        }
     });
 });

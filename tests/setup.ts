@@ -1,13 +1,29 @@
 // The one place that installs the mock cloud: one mock monitor per process.
 import * as pulumi from "@pulumi/pulumi";
-import { mockCloud, mocks, recordRegistrationOptions } from "../tools/mockCloud";
+import { mockCloud, mocks, quiescence, recordRegistrationOptions } from "../tools/mockCloud";
 
 pulumi.runtime.setMocks(mocks, "cortex-secure-cluster", "test", false);
 recordRegistrationOptions(pulumi.runtime.getMonitor()!);
 pulumi.runtime.setConfig("aws:region", mockCloud.region);
 
+// The promises Pulumi's runtime still waits on; it reports them as leaked when the process exits.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtimeState = require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates: Set<unknown> } };
+
 export const mochaHooks = {
     afterEach(): void {
         mockCloud.reset();
+    },
+    async afterAll(): Promise<void> {
+        // Fail here, where the suite is known, rather than with Pulumi's message at exit: a deployment
+        // that fails leaves its resources pending, so it must run as a program of its own
+        // (tests/failingDeployment.ts).
+        await quiescence();
+        const pending = runtimeState.getStore().leakCandidates.size;
+        if (pending > 0) {
+            throw new Error(
+                `${pending} Pulumi operations are still pending after the tests (rerun with PULUMI_DEBUG_PROMISE_LEAKS=1 to list them)`,
+            );
+        }
     },
 };

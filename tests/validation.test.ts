@@ -9,8 +9,7 @@ import {
     findArgumentProblems,
     resolveSettings,
 } from "../components";
-import { checkValue } from "../components/validate";
-import { valueRules } from "../components/valueRules";
+import { checkValue, valueRules } from "../components/valueRules";
 
 const ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 const SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";

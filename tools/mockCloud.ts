@@ -538,7 +538,8 @@ export function toPlannedResources(records: RecordedResource[]): PlannedResource
         id: record.id || undefined,
         props: record.outputs
             ? (fromSerialized(record.outputs) as Record<string, unknown>)
-            : (withoutResourceObjects({ ...record.inputs, ...record.state }) as Record<string, unknown>),
+            : // A secret input (a --secret setting, say) arrives serialized; the rules and the plan read its value.
+              (fromSerialized(withoutResourceObjects({ ...record.inputs, ...record.state })) as Record<string, unknown>),
         secretsVisible: record.outputs !== undefined,
     }));
 }

@@ -3,14 +3,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { CortexSecureClusterArgsError, readStackFile } from "../components";
-import { runStackProgram } from "../components/stackProgram";
-import { evaluate } from "../policy/rules";
-import { offlineResources } from "./engineView";
-import { mockCloud, mocks, quiescence, recordRegistrationOptions, toPlannedResources } from "./mockCloud";
-import { renderDiagram, renderPlan, StackOutput } from "./planReport";
+import { placeholdersForSecrets } from "./planSecrets";
+import type { StackOutput } from "./planReport";
 
 const USAGE = `Usage: npm run plan -- (--stack NAME | --config FILE) [--diagram FILE]
 
@@ -24,11 +19,8 @@ pack's findings. Nothing is deployed; no AWS account or Pulumi CLI is needed.
 
 Exit codes: 0 no mandatory findings, 1 bad usage or invalid config, 2 mandatory findings.`;
 
-/** Stand-ins for encrypted values, valid in form so the rules can still be checked. */
-const PLACEHOLDER_KEY = { accessKeyId: "AKIAOFFLINEPLAN00000", secretAccessKey: "offline/plan/placeholder/secret/key/0000" };
-
 /** The program's exports as a stack's outputs: each value, or only the fact that it is a secret. */
-async function stackOutputs(program: Record<string, unknown>): Promise<StackOutput[]> {
+async function stackOutputs(pulumi: typeof import("@pulumi/pulumi"), program: Record<string, unknown>): Promise<StackOutput[]> {
     const outputs: StackOutput[] = [];
     for (const [name, value] of Object.entries(program)) {
         if (value === undefined) continue;
@@ -56,6 +48,18 @@ async function main(): Promise<void> {
     }
     if (!values.stack === !values.config) fail(`Give --stack NAME or --config FILE.\n\n${USAGE}`);
 
+    // Loaded once the arguments are good: the SDKs take a while to load, a usage error should not.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+    const { CortexSecureClusterArgsError, readStackFile } = require("../components") as typeof import("../components");
+    const { runStackProgram } = require("../components/stackProgram") as typeof import("../components/stackProgram");
+    const { evaluate } = require("../policy/rules") as typeof import("../policy/rules");
+    const { offlineResources } = require("./engineView") as typeof import("./engineView");
+    const mockCloudModule = require("./mockCloud") as typeof import("./mockCloud");
+    const { ACCOUNT_ID, mockCloud, mocks, quiescence, recordRegistrationOptions, toPlannedResources } = mockCloudModule;
+    const { renderDiagram, renderPlan } = require("./planReport") as typeof import("./planReport");
+    /* eslint-enable @typescript-eslint/no-require-imports */
+
     const projectFile = resolve("Pulumi.yaml");
     const project = (YAML.parse(readFileSync(projectFile, "utf8")) as { name: string }).name;
     const stackFile = values.config ? resolve(values.config) : resolve(dirname(projectFile), `Pulumi.${values.stack}.yaml`);
@@ -72,18 +76,10 @@ async function main(): Promise<void> {
     }
 
     const { config, secretKeys } = readStackFile(text);
-    const placeholders: string[] = [];
-    const credentialsKey = `${project}:runtimeCredentials`;
-    if (secretKeys.has(credentialsKey)) {
-        const credentials = JSON.parse(config[credentialsKey]) as Record<string, unknown>;
-        if (credentials.mode === "provided") {
-            config[credentialsKey] = JSON.stringify({ ...credentials, ...PLACEHOLDER_KEY });
-            placeholders.push("runtimeCredentials.accessKeyId", "runtimeCredentials.secretAccessKey");
-        }
-    }
-    placeholders.push(...[...secretKeys].filter((key) => key !== credentialsKey));
+    const region = config["aws:region"] ?? mockCloud.region;
+    const placeholders = placeholdersForSecrets(text, project, config, secretKeys, { region, accountId: ACCOUNT_ID });
 
-    mockCloud.region = config["aws:region"] ?? mockCloud.region;
+    mockCloud.region = region;
     pulumi.runtime.setMocks(mocks, project, stackName, false);
     recordRegistrationOptions(pulumi.runtime.getMonitor()!);
     pulumi.runtime.setAllConfig(config, [...secretKeys]);
@@ -98,10 +94,10 @@ async function main(): Promise<void> {
     }
     await quiescence();
     const settings = program.cluster.settings;
-    const outputs = await stackOutputs(program.outputs);
+    const outputs = await stackOutputs(pulumi, program.outputs);
 
     const resources = toPlannedResources(mockCloud.resources);
-    // The rules read what the engine would show, children of the remote components included.
+    // The pack judges what the engine would send: the remote components' children, outputs.
     const findings = evaluate(offlineResources(mockCloud.resources));
     const diagramPath = values.diagram ?? `.plan/${stackName}-network.mmd`;
     const inputs = { stackName, source: basename(stackFile), settings, resources, findings, placeholders, outputs };

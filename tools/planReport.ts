@@ -14,7 +14,7 @@ export interface PlanInputs {
     settings: Settings;
     resources: PlannedResource[];
     findings: Finding[];
-    /** Config values that could not be read offline (secure values), by key. */
+    /** The encrypted (secure) settings the plan could not read, each with what stands in for it. */
     placeholders: string[];
     /** The stack program's outputs. */
     outputs: StackOutput[];
@@ -29,8 +29,8 @@ export interface StackOutput {
 
 function outputsSection(outputs: StackOutput[]): string[] {
     return outputs.map((output) => {
-        const shown = output.secret ? "[secret]" : JSON.stringify(output.value);
-        return `  ${output.name}: ${shown.length > 160 ? `${shown.slice(0, 160)}…` : shown}`;
+        // In full: a cut cliConfigureCommand or cliEnvironment is no use to a reviewer.
+        return `  ${output.name}: ${output.secret ? "[secret]" : JSON.stringify(output.value)}`;
     });
 }
 
@@ -344,23 +344,46 @@ export function renderPlan(input: PlanInputs, diagramPath: string): string {
 
 const mermaidText = (text: string) => text.replace(/"/g, "'");
 
-/** A Mermaid flowchart of who reaches which load balancer, where the nodes live, and the peers. */
+/** A Mermaid node id for a source of traffic: the internet, a peer, the VPC, or a CIDR of its own. */
+function sourceNode(cidr: string, settings: Settings, lines: string[], declared: Set<string>): string {
+    const peerIndex = settings.vpcPeering.findIndex((peer) => peer.cidrBlock === cidr);
+    if (cidr === "0.0.0.0/0") return "internet";
+    if (peerIndex >= 0) return `peer${peerIndex}`;
+    if (cidr === settings.vpcCidr) return "vpc";
+    const id = `src_${cidr.replace(/[./]/g, "_")}`;
+    if (!declared.has(id)) {
+        declared.add(id);
+        lines.push(`  ${id}["${cidr}"]`);
+    }
+    return id;
+}
+
+/**
+ * A Mermaid flowchart of who reaches which load balancer and the Kubernetes API, where the nodes
+ * live, the NAT gateways they leave through, and the peers. A subnet tier with nothing of the
+ * component's in it is left out rather than drawn as an empty box.
+ */
 export function renderDiagram(input: PlanInputs): string {
-    const { settings } = input;
+    const { settings, resources } = input;
     const views = loadBalancerViews(input);
+    const vpc = ofType(resources, "awsx:ec2:Vpc")[0];
+    const natCount = vpc && Array.isArray(props(vpc).natGateways) ? (props(vpc).natGateways as unknown[]).length : 0;
+    const cluster = props(ofType(resources, "eks:index:Cluster")[0]);
+    const nodeGroups = [settings.operatorNodeGroup.name, ...settings.nodeGroups.map((group) => group.name)];
+
     const lines = ["flowchart LR", `  internet(("Internet"))`];
-    const inTier = (tier: string) => views.filter((view) => view.subnetTier === tier);
     lines.push(`  subgraph vpc["VPC ${settings.vpcCidr}"]`);
     for (const tier of ["public", "private"]) {
-        lines.push(`    subgraph ${tier}["${tier} subnets"]`);
-        for (const view of inTier(tier)) lines.push(`      ${view.role}Lb["${view.role} NLB (${view.scheme})"]`);
-        if (settings.subnetVisibility === tier)
-            lines.push(
-                `      nodes["nodes: ${[settings.operatorNodeGroup.name, ...settings.nodeGroups.map((group) => group.name)].join(", ")}"]`,
-            );
-        if (tier === "private" && settings.apiGateway) lines.push(`      vpcLink["API Gateway VPC link"]`);
-        lines.push("    end");
+        const members = views
+            .filter((view) => view.subnetTier === tier)
+            .map((view) => `      ${view.role}Lb["${view.role} NLB (${view.scheme})"]`);
+        if (settings.subnetVisibility === tier) members.push(`      nodes["nodes: ${nodeGroups.join(", ")}"]`);
+        if (tier === "public" && natCount > 0)
+            members.push(`      nat["NAT gateway${natCount > 1 ? `s (${natCount}, one per zone)` : ""}"]`);
+        if (tier === "private" && settings.apiGateway) members.push(`      vpcLink["API Gateway VPC link"]`);
+        if (members.length > 0) lines.push(`    subgraph ${tier}["${tier} subnets"]`, ...members, "    end");
     }
+    lines.push(`    eksApi["Kubernetes API endpoint (private access ${cluster.endpointPrivateAccess ? "on" : "off"})"]`);
     lines.push("  end");
     settings.vpcPeering.forEach((peer, index) => lines.push(`  peer${index}["peer VPC ${peer.cidrBlock}"]`));
     if (settings.apiGateway)
@@ -370,26 +393,27 @@ export function renderDiagram(input: PlanInputs): string {
             `  apiGateway --> vpcLink`,
             `  vpcLink -- ":80" --> apiLb`,
         );
+
+    const declared = new Set<string>();
+    const edges: string[] = [];
     for (const view of views) {
         for (const { cidr, ports } of view.allowed) {
-            const peerIndex = settings.vpcPeering.findIndex((peer) => peer.cidrBlock === cidr);
-            const source =
-                cidr === "0.0.0.0/0"
-                    ? "internet"
-                    : peerIndex >= 0
-                      ? `peer${peerIndex}`
-                      : cidr === settings.vpcCidr
-                        ? "vpc"
-                        : `src_${cidr.replace(/[./]/g, "_")}`;
-            if (source.startsWith("src_")) lines.push(`  ${source}["${cidr}"]`);
-            lines.push(`  ${source} -- "${mermaidText(`${cidr} :${ports.join(",")}`)}" --> ${view.role}Lb`);
+            edges.push(
+                `  ${sourceNode(cidr, settings, lines, declared)} -- "${mermaidText(`${cidr} :${ports.join(",")}`)}" --> ${view.role}Lb`,
+            );
         }
-        lines.push(
-            `  ${view.role}Lb -- "${view.listeners
-                .map((listener) => `:${listener.nodePort}`)
-                .filter((port, i, all) => all.indexOf(port) === i)
-                .join(",")}" --> nodes`,
-        );
+        const nodePorts = [...new Set(view.listeners.map((listener) => `:${listener.nodePort}`))];
+        edges.push(`  ${view.role}Lb -- "${nodePorts.join(",")}" --> nodes`);
     }
-    return lines.join("\n") + "\n";
+    // Who reaches the Kubernetes API: the nodes privately, and the public endpoint's allow list.
+    if (cluster.endpointPrivateAccess) edges.push(`  nodes -- "private :443" --> eksApi`);
+    if (cluster.endpointPublicAccess) {
+        for (const cidr of (cluster.publicAccessCidrs as string[] | undefined) ?? ["0.0.0.0/0"]) {
+            edges.push(`  ${sourceNode(cidr, settings, lines, declared)} -- "${mermaidText(`${cidr} :443 public`)}" --> eksApi`);
+        }
+    }
+    // How the nodes reach the internet: through the NAT gateways when private, directly when public.
+    if (settings.subnetVisibility === "private" && natCount > 0) edges.push(`  nodes -- "egress" --> nat`, `  nat --> internet`);
+    if (settings.subnetVisibility === "public") edges.push(`  nodes -- "egress" --> internet`);
+    return [...lines, ...edges].join("\n") + "\n";
 }

@@ -1,7 +1,9 @@
 // After `tsc`: makes dist/policy a policy pack Pulumi can run from an installed package
-// (`pulumi preview --policy-pack node_modules/cortex-secure-cluster/dist/policy`).
+// (`pulumi preview --policy-pack node_modules/cortex-secure-cluster/dist/policy`), and records
+// what dist/ was built from.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { BUILD_STAMP, buildInputsHash } from "./buildInputs";
 
 const root = join(__dirname, "..");
 const packDir = join(root, "dist", "policy");
@@ -15,3 +17,4 @@ writeFileSync(
     join(packDir, "package.json"),
     `${JSON.stringify({ name: "cortex-secure-cluster-policy", version, private: true, main: "index.js" }, null, 2)}\n`,
 );
+writeFileSync(join(root, BUILD_STAMP), `${buildInputsHash(root)}\n`);
