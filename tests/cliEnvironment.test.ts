@@ -13,7 +13,7 @@ import {
     CliEnvironmentInputs,
 } from "../components/cliEnvironment";
 import { resolveSettings } from "../components/settings";
-import { build, isSecret, valueOf } from "./harness";
+import { build, isSecret, valueOf, withAdmins } from "./harness";
 import { mockCloud } from "../tools/mockCloud";
 
 const ENDPOINT = "https://t-operator-0123456789.elb.us-west-2.amazonaws.com";
@@ -319,10 +319,10 @@ describe("cliEnvironment and cliConfigureCommand, through the component", () => 
 
     it("refuses a stack name Cortex reserves, with the arguments' checks", () => {
         assert.throws(
-            () => resolveSettings({}, { stackName: "local" }),
+            () => resolveSettings(withAdmins({}), { stackName: "local" }),
             /the stack name \(the Cortex CLI environment's name\): got "local"; allowed: /,
         );
-        assert.throws(() => resolveSettings({ subnetVisibility: "privat" as never }, { stackName: "gcp" }), /2 problems/);
-        assert.equal(resolveSettings({}, { stackName: "prod" }).clusterName, "cortex");
+        assert.throws(() => resolveSettings(withAdmins({ subnetVisibility: "privat" as never }), { stackName: "gcp" }), /2 problems/);
+        assert.equal(resolveSettings(withAdmins({}), { stackName: "prod" }).clusterName, "cortex");
     });
 });

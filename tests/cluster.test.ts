@@ -213,8 +213,13 @@ describe("cluster and node groups", () => {
         });
 
         it("keeps private endpoint access on, with public access and its CIDRs as configured", async () => {
-            const open = (await build({})).one("eks:index:Cluster").inputs;
-            assert.deepEqual([open.endpointPrivateAccess, open.endpointPublicAccess, open.publicAccessCidrs], [true, true, ["0.0.0.0/0"]]);
+            const admins = (await build({ adminCidrAllowList: ["198.51.100.0/24", "192.0.2.10/32"] })).one("eks:index:Cluster").inputs;
+            assert.deepEqual(
+                [admins.endpointPrivateAccess, admins.endpointPublicAccess, admins.publicAccessCidrs],
+                [true, true, ["198.51.100.0/24", "192.0.2.10/32"]],
+            );
+            const open = (await build({ adminCidrAllowList: ["0.0.0.0/0"] })).one("eks:index:Cluster").inputs;
+            assert.deepEqual(open.publicAccessCidrs, ["0.0.0.0/0"]);
 
             const listed = (await build({ clusterEndpointPublicAccessCidrs: ["203.0.113.7/32"] })).one("eks:index:Cluster").inputs;
             assert.deepEqual(

@@ -7,7 +7,7 @@ import { OidcProvider, runtimePolicy, serviceAccountTrustPolicy } from "../compo
 import { PolicyDocument } from "../components/policyDocument";
 import { createStorage } from "../components/storage";
 import { resolveSettings } from "../components/settings";
-import { build, Built, isSecret, valueOf } from "./harness";
+import { build, Built, isSecret, valueOf, withAdmins } from "./harness";
 import { ACCOUNT_ID, mockCloud, quiescence, RecordedResource } from "../tools/mockCloud";
 import { allows, grants } from "./policyEvaluation";
 
@@ -371,13 +371,15 @@ describe("runtimeCredentials provided", () => {
     });
 
     it("checks keys that arrive as Outputs when they resolve, naming the argument and never printing the secret", async () => {
-        const settings = resolveSettings({
-            runtimeCredentials: {
-                mode: "provided",
-                accessKeyId: pulumi.output(accessKeyId),
-                secretAccessKey: pulumi.secret("not-a-secret-key-but-a-password"),
-            },
-        });
+        const settings = resolveSettings(
+            withAdmins({
+                runtimeCredentials: {
+                    mode: "provided",
+                    accessKeyId: pulumi.output(accessKeyId),
+                    secretAccessKey: pulumi.secret("not-a-secret-key-but-a-password"),
+                },
+            }),
+        );
         const { identity } = await buildParts("provided-bad", settings);
         await assert.rejects(settled(identity.runtimeSecretAccessKey!), (error: Error) => {
             assert.match(
@@ -426,7 +428,7 @@ describe("runtimeCredentials serviceAccountRole", () => {
     const cluster: OidcProvider = { arn: pulumi.output(OIDC_ARN), issuerHost: pulumi.output(OIDC_ISSUER) };
 
     it("makes a role only the cluster's OIDC provider can hand to default/operator, with the runtime policy", async () => {
-        const settings = resolveSettings({ runtimeCredentials: { mode: "serviceAccountRole" } });
+        const settings = resolveSettings(withAdmins({ runtimeCredentials: { mode: "serviceAccountRole" } }));
         const { identity, resources } = await buildParts("sa-default", settings, cluster);
         const role = resources.find((r) => r.type === ROLE && r.name === "sa-default-runtime")!;
         assert.deepEqual(
@@ -443,7 +445,7 @@ describe("runtimeCredentials serviceAccountRole", () => {
     });
 
     it("creates no user and no long-lived keys", async () => {
-        const settings = resolveSettings({ runtimeCredentials: { mode: "serviceAccountRole" } });
+        const settings = resolveSettings(withAdmins({ runtimeCredentials: { mode: "serviceAccountRole" } }));
         const { identity, resources } = await buildParts("sa-nokeys", settings, cluster);
         assert.deepEqual(
             resources.filter((r) => [USER, ACCESS_KEY, GROUP].includes(r.type)),
@@ -454,16 +456,18 @@ describe("runtimeCredentials serviceAccountRole", () => {
     });
 
     it("trusts the namespace and service account given", async () => {
-        const settings = resolveSettings({
-            runtimeCredentials: { mode: "serviceAccountRole", namespace: "cortex", serviceAccount: "cortex-operator" },
-        });
+        const settings = resolveSettings(
+            withAdmins({
+                runtimeCredentials: { mode: "serviceAccountRole", namespace: "cortex", serviceAccount: "cortex-operator" },
+            }),
+        );
         const { resources } = await buildParts("sa-custom", settings, cluster);
         const trust = JSON.parse(resources.find((r) => r.type === ROLE)!.inputs.assumeRolePolicy as string) as PolicyDocument;
         assert.equal(trust.Statement[0].Condition?.StringEquals[`${OIDC_ISSUER}:sub`], "system:serviceaccount:cortex:cortex-operator");
     });
 
     it("refuses to build without the cluster's OIDC provider, naming the argument", () => {
-        const settings = resolveSettings({ runtimeCredentials: { mode: "serviceAccountRole" } });
+        const settings = resolveSettings(withAdmins({ runtimeCredentials: { mode: "serviceAccountRole" } }));
         const parent = new TestParent("sa-missing");
         const storage = createStorage({ name: "sa-missing", settings, tags: {}, parent });
         assert.throws(

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { CortexSecureClusterArgs, LoadBalancerScheme, SubnetVisibility } from "../components";
 import { LOAD_BALANCER_TAG } from "../components/constants";
 import { TLS_POLICY } from "../components/loadBalancers";
-import { Built, build, valueOf } from "./harness";
+import { Built, build, TEST_ADMIN_CIDRS, valueOf } from "./harness";
 import { RecordedResource } from "../tools/mockCloud";
 
 const LB = "aws:lb/loadBalancer:LoadBalancer";
@@ -105,12 +105,19 @@ describe("load balancers", () => {
                     });
 
                     it("admits exactly the allow list on exactly the listener ports", () => {
-                        const expected = (scheme: LoadBalancerScheme, ports: number[]) =>
-                            (scheme === "internal" ? ["10.10.0.0/16", "172.20.0.0/16"] : ["0.0.0.0/0"])
+                        // Internet-facing: the API serves anyone, the operator only the admins.
+                        const expected = (scheme: LoadBalancerScheme, internet: string[], ports: number[]) =>
+                            (scheme === "internal" ? ["10.10.0.0/16", "172.20.0.0/16"] : internet)
                                 .flatMap((cidr) => ports.map((port) => ({ port, cidr })))
                                 .sort((x, y) => x.port - y.port || x.cidr.localeCompare(y.cidr));
-                        assert.deepEqual(ingressOf(b, securityGroup(b, "api").id), expected(apiLoadBalancerScheme, [80, 443]));
-                        assert.deepEqual(ingressOf(b, securityGroup(b, "operator").id), expected(operatorLoadBalancerScheme, [443]));
+                        assert.deepEqual(
+                            ingressOf(b, securityGroup(b, "api").id),
+                            expected(apiLoadBalancerScheme, ["0.0.0.0/0"], [80, 443]),
+                        );
+                        assert.deepEqual(
+                            ingressOf(b, securityGroup(b, "operator").id),
+                            expected(operatorLoadBalancerScheme, TEST_ADMIN_CIDRS, [443]),
+                        );
                         assert.equal(securityGroup(b, "api").inputs.ingress, undefined, "no inline rules beside the listed ones");
                     });
 

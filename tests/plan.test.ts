@@ -29,7 +29,7 @@ describe("npm run plan (the offline plan)", function () {
     });
     after(() => rmSync(workdir, { recursive: true, force: true }));
 
-    it("shows the dev stack's open posture: public nodes and both load balancers internet-facing to 0.0.0.0/0", () => {
+    it("shows the dev stack's posture: public nodes, the API open to 0.0.0.0/0, the operator to the admins only", () => {
         const diagram = join(workdir, "dev.mmd");
         const { status, stdout, stderr } = plan("--stack", "dev", "--diagram", diagram);
         assert.equal(status, 0, stderr);
@@ -43,7 +43,7 @@ describe("npm run plan (the offline plan)", function () {
                     reach.find((l) => l.startsWith("Operator"))!.split("(")[1],
             ),
         );
-        assert.ok(reach.includes("  admits 0.0.0.0/0 on 443"));
+        assert.ok(reach.includes("  admits 198.51.100.0/24 on 443"), reach.join("\n"));
         assert.ok(
             reach.some((line) => /^Nodes: cortex-dev-ng-operator, cortex-dev-ng-worker in the public subnets/.test(line)),
             reach.join("\n"),
@@ -83,7 +83,8 @@ describe("npm run plan (the offline plan)", function () {
         const mermaid = readFileSync(diagram, "utf8");
         assert.match(mermaid, /^flowchart LR\n/);
         assert.match(mermaid, /internet -- "0\.0\.0\.0\/0 :80,443" --> apiLb/);
-        assert.match(mermaid, /internet -- "0\.0\.0\.0\/0 :443" --> operatorLb/);
+        assert.match(mermaid, /src_198_51_100_0_24 -- "198\.51\.100\.0\/24 :443" --> operatorLb/);
+        assert.doesNotMatch(mermaid, /internet -- .* --> operatorLb/);
         assert.match(
             mermaid,
             /subgraph public\["public subnets"\]\n {6}apiLb\["api NLB \(internet-facing\)"\]\n {6}operatorLb\["operator NLB \(internet-facing\)"\]\n {6}nodes\[/,
@@ -152,14 +153,19 @@ describe("npm run plan (the offline plan)", function () {
         const { status, stdout, stderr } = plan("--config", file, "--diagram", join(workdir, "broken.mmd"));
         assert.equal(status, 1);
         assert.equal(stdout, "");
-        assert.match(stderr, /Pulumi\.broken\.yaml: Invalid stack config .*\(2 problems\)/);
+        assert.match(stderr, /Pulumi\.broken\.yaml: Invalid stack config .*\(3 problems\)/);
+        // Nothing says who administers it, and its admin planes are internet-facing by default.
+        assert.match(stderr, /adminCidrAllowList: got nothing; allowed: .*\["0\.0\.0\.0\/0"\] to open them to the internet on purpose/);
         assert.match(stderr, /subnetVisibility: got "privat"; allowed: one of "public", "private"/);
         assert.match(stderr, /logRetentionDays: got 42; allowed: one of 1, 3, 5/);
     });
 
     it("exits 2 and lists the mandatory findings when the stack breaks a rule", () => {
         const file = join(workdir, "Pulumi.weak.yaml");
-        writeFileSync(file, "config:\n  aws:region: eu-west-1\n  cortex-secure-cluster:controlPlaneLogTypes: [api]\n");
+        writeFileSync(
+            file,
+            "config:\n  aws:region: eu-west-1\n  cortex-secure-cluster:controlPlaneLogTypes: [api]\n  cortex-secure-cluster:adminCidrAllowList: [198.51.100.0/24]\n",
+        );
         const { status, stdout } = plan("--config", file, "--diagram", join(workdir, "weak.mmd"));
         assert.equal(status, 2);
         const findings = section(stdout, "Policy pack findings");
