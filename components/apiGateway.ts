@@ -29,7 +29,7 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
  */
 export function createApiGateway(part: {
     name: string;
-    settings: Pick<Settings, "clusterName" | "logRetentionDays" | "protectData">;
+    settings: Pick<Settings, "clusterName" | "logRetentionDays" | "protectData" | "apiGatewayAuthorization" | "apiGatewayThrottling">;
     network: Pick<Network, "vpcId" | "privateSubnetIds">;
     apiLoadBalancer: Pick<BuiltLoadBalancer, "securityGroup" | "listeners">;
     tags: Record<string, string>;
@@ -99,7 +99,13 @@ export function createApiGateway(part: {
     );
     new aws.apigatewayv2.Route(
         prefix,
-        { apiId: api.id, routeKey: "$default", target: pulumi.interpolate`integrations/${integration.id}` },
+        {
+            apiId: api.id,
+            routeKey: "$default",
+            target: pulumi.interpolate`integrations/${integration.id}`,
+            // IAM: callers sign with SigV4 and need execute-api:Invoke on this API.
+            authorizationType: settings.apiGatewayAuthorization === "iam" ? "AWS_IAM" : "NONE",
+        },
         { parent },
     );
 
@@ -115,6 +121,11 @@ export function createApiGateway(part: {
             name: "$default",
             autoDeploy: true,
             accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+            // Without limits one caller can run up the bill and starve the others (the account's 10000/s is shared).
+            defaultRouteSettings: {
+                throttlingRateLimit: settings.apiGatewayThrottling.rateLimit,
+                throttlingBurstLimit: settings.apiGatewayThrottling.burstLimit,
+            },
             tags,
         },
         { parent },
