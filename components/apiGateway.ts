@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { LOG_GROUP_NAMES } from "./encryption";
 import { BuiltLoadBalancer } from "./loadBalancers";
 import { Network } from "./network";
 import { Settings } from "./settings";
@@ -32,10 +33,12 @@ export function createApiGateway(part: {
     settings: Pick<Settings, "clusterName" | "logRetentionDays" | "protectData" | "apiGatewayAuthorization" | "apiGatewayThrottling">;
     network: Pick<Network, "vpcId" | "privateSubnetIds">;
     apiLoadBalancer: Pick<BuiltLoadBalancer, "securityGroup" | "listeners">;
+    /** The component's KMS key, for the access logs' log group. */
+    keyArn: pulumi.Output<string>;
     tags: Record<string, string>;
     parent: pulumi.Resource;
 }): pulumi.Output<string> {
-    const { name, settings, network, apiLoadBalancer, tags, parent } = part;
+    const { name, settings, network, apiLoadBalancer, keyArn, tags, parent } = part;
     const prefix = `${name}-api-gateway`;
     const linkSecurityGroup = new aws.ec2.SecurityGroup(
         prefix,
@@ -111,7 +114,12 @@ export function createApiGateway(part: {
 
     const accessLogs = new aws.cloudwatch.LogGroup(
         `${prefix}-access-logs`,
-        { name: `/aws/apigateway/${settings.clusterName}`, retentionInDays: settings.logRetentionDays, tags },
+        {
+            name: LOG_GROUP_NAMES.apiGatewayAccess(settings.clusterName),
+            retentionInDays: settings.logRetentionDays,
+            kmsKeyId: keyArn,
+            tags,
+        },
         { parent, retainOnDelete: settings.protectData },
     );
     const stage = new aws.apigatewayv2.Stage(

@@ -5,6 +5,7 @@ import { CortexSecureClusterArgs } from "./args";
 import { cliEnvironmentOutputs, CortexCliEnvironment } from "./cliEnvironment";
 import { createCluster } from "./cluster";
 import { CLUSTER_NAME_TAG, CORTEX_SECURE_CLUSTER_TYPE } from "./constants";
+import { createComponentKey } from "./encryption";
 import { createIdentity } from "./identity";
 import { createLoadBalancers } from "./loadBalancers";
 import { createNetwork } from "./network";
@@ -82,11 +83,13 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         // What every part is given: its name prefix, its parent and the tags.
         const { parent, tags } = { parent: this, tags: { ...settings.tags, [CLUSTER_NAME_TAG]: settings.clusterName } };
 
-        const network = createNetwork({ name, settings, tags, parent });
-        const cluster = createCluster({ name, settings, network, tags, parent });
+        // First: every log group is encrypted with it, and their names are in its policy.
+        const keyArn = createComponentKey({ name, settings, tags, parent }).arn;
+        const network = createNetwork({ name, settings, keyArn, tags, parent });
+        const cluster = createCluster({ name, settings, network, keyArn, tags, parent });
         const nodeGroups = createNodeGroups({ name, settings, network, cluster, tags, parent });
         const loadBalancers = createLoadBalancers({ name, settings, network, nodeGroups, tags, parent });
-        const storage = createStorage({ name, settings, tags, parent });
+        const storage = createStorage({ name, settings, keyArn, tags, parent });
         const identity = createIdentity({
             name,
             settings,
@@ -106,7 +109,7 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         this.apiEndpoint = pulumi.interpolate`${settings.sslCertificateArn ? "https" : "http"}://${loadBalancers.api.dnsName}`;
         this.operatorEndpoint = pulumi.interpolate`https://${loadBalancers.operator.dnsName}`;
         this.apiGatewayEndpoint = settings.apiGateway
-            ? createApiGateway({ name, settings, network, apiLoadBalancer: loadBalancers.api, tags, parent })
+            ? createApiGateway({ name, settings, network, apiLoadBalancer: loadBalancers.api, keyArn, tags, parent })
             : undefined;
         this.vpcPeeringConnectionIds = createVpcPeering({ name, settings, network, tags, parent });
         this.bucketName = storage.bucketName;

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
+import { LOG_GROUP_NAMES } from "./encryption";
 import { PolicyDocument, policyJson } from "./policyDocument";
 import { Settings } from "./settings";
 
@@ -55,16 +56,18 @@ export type NetworkSettings = Pick<
 export function createNetwork(part: {
     name: string;
     settings: NetworkSettings;
+    /** The component's KMS key, for the flow logs' log group. */
+    keyArn: pulumi.Output<string>;
     tags: Record<string, string>;
     parent: pulumi.Resource;
 }): Network {
-    const { name, settings, tags, parent } = part;
+    const { name, settings, keyArn, tags, parent } = part;
     const network = settings.existingVpc ? existingNetwork(settings, parent) : newNetwork(name, settings, tags, parent);
     if (settings.vpcEndpoints !== "none") {
         createVpcEndpoints(name, settings, network, tags, parent);
     }
     if (settings.flowLogs) {
-        createFlowLogs(name, settings, network.vpcId, tags, parent);
+        createFlowLogs(name, settings, network.vpcId, keyArn, tags, parent);
     }
     return network;
 }
@@ -207,12 +210,18 @@ function createFlowLogs(
     name: string,
     settings: NetworkSettings,
     vpcId: pulumi.Output<string>,
+    keyArn: pulumi.Output<string>,
     tags: Record<string, string>,
     parent: pulumi.Resource,
 ): void {
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-flow-logs`,
-        { name: `/aws/vpc/${settings.clusterName}/flow-logs`, retentionInDays: settings.logRetentionDays, tags },
+        {
+            name: LOG_GROUP_NAMES.flowLogs(settings.clusterName),
+            retentionInDays: settings.logRetentionDays,
+            kmsKeyId: keyArn,
+            tags,
+        },
         { parent, retainOnDelete: settings.protectData },
     );
     const account = aws.getCallerIdentityOutput({}, { parent }).accountId;

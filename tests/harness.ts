@@ -4,6 +4,9 @@ import { mockCloud, quiescence, RecordedResource } from "../tools/mockCloud";
 
 let built = 0;
 
+/** A KMS key for parts built on their own in a test. */
+export const TEST_KEY_ARN = "arn:aws:kms:us-west-2:123456789012:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+
 /** Where the tests administer their clusters from, unless a test says otherwise. */
 export const TEST_ADMIN_CIDRS = ["198.51.100.0/24"];
 

@@ -7,7 +7,7 @@ import { OidcProvider, runtimePolicy, serviceAccountTrustPolicy } from "../compo
 import { PolicyDocument } from "../components/policyDocument";
 import { createStorage } from "../components/storage";
 import { resolveSettings } from "../components/settings";
-import { build, Built, isSecret, valueOf, withAdmins } from "./harness";
+import { build, Built, isSecret, TEST_KEY_ARN, valueOf, withAdmins } from "./harness";
 import { ACCOUNT_ID, mockCloud, quiescence, RecordedResource } from "../tools/mockCloud";
 import { allows, grants } from "./policyEvaluation";
 
@@ -407,7 +407,7 @@ async function buildParts(
     oidcProvider?: OidcProvider,
 ): Promise<{ identity: Identity; resources: RecordedResource[] }> {
     const parent = new TestParent(name);
-    const storage = createStorage({ name, settings, tags: {}, parent });
+    const storage = createStorage({ name, settings, keyArn: pulumi.output(TEST_KEY_ARN), tags: {}, parent });
     const identity = createIdentity({
         name,
         settings,
@@ -469,7 +469,7 @@ describe("runtimeCredentials serviceAccountRole", () => {
     it("refuses to build without the cluster's OIDC provider, naming the argument", () => {
         const settings = resolveSettings(withAdmins({ runtimeCredentials: { mode: "serviceAccountRole" } }));
         const parent = new TestParent("sa-missing");
-        const storage = createStorage({ name: "sa-missing", settings, tags: {}, parent });
+        const storage = createStorage({ name: "sa-missing", settings, keyArn: pulumi.output(TEST_KEY_ARN), tags: {}, parent });
         assert.throws(
             () => createIdentity({ name: "sa-missing", settings, dependencies: { storage, oidcProvider: undefined }, tags: {}, parent }),
             /runtimeCredentials\.mode: got "serviceAccountRole"; allowed: "serviceAccountRole" only with the cluster's OIDC provider/,
