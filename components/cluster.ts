@@ -71,6 +71,11 @@ export function createCluster(part: {
             enabledClusterLogTypes: settings.controlPlaneLogTypes,
             createOidcProvider: true,
             authenticationMode: "API",
+            // The add-ons are the component's own, pinned (addons.ts): EKS's self-managed copies are
+            // taken over, and @pulumi/eks installs none of its own.
+            useDefaultVpcCni: true,
+            kubeProxyAddonOptions: { enabled: false },
+            corednsAddonOptions: { enabled: false },
             deletionProtection: settings.protectData,
             tags,
         },

@@ -3,7 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { createApiGateway } from "./apiGateway";
 import { CortexSecureClusterArgs } from "./args";
 import { cliEnvironmentOutputs, CortexCliEnvironment } from "./cliEnvironment";
+import { createAddons } from "./addons";
 import { createCluster } from "./cluster";
+import { createClusterAccess } from "./clusterAccess";
 import { CLUSTER_NAME_TAG, CORTEX_SECURE_CLUSTER_TYPE } from "./constants";
 import { createComponentKey } from "./encryption";
 import { createIdentity } from "./identity";
@@ -85,11 +87,20 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
 
         // First: every log group is encrypted with it, and their names are in its policy.
         const keyArn = createComponentKey({ name, settings, tags, parent }).arn;
-        const network = createNetwork({ name, settings, keyArn, tags, parent });
+        const storage = createStorage({ name, settings, keyArn, tags, parent });
+        const network = createNetwork({ name, settings, keyArn, cortexBucketArn: storage.bucketArn, tags, parent });
         const cluster = createCluster({ name, settings, network, keyArn, tags, parent });
         const nodeGroups = createNodeGroups({ name, settings, network, cluster, tags, parent });
+        const clusterAccess = createClusterAccess({ name, settings, clusterName: cluster.clusterName, tags, parent });
+        createAddons({
+            name,
+            settings,
+            clusterName: cluster.clusterName,
+            nodeGroups: [nodeGroups.operator, ...nodeGroups.workers].map((group) => group.nodeGroup),
+            tags,
+            parent,
+        });
         const loadBalancers = createLoadBalancers({ name, settings, network, nodeGroups, tags, parent });
-        const storage = createStorage({ name, settings, keyArn, tags, parent });
         const identity = createIdentity({
             name,
             settings,
@@ -143,6 +154,10 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
                     api: { scheme: settings.apiLoadBalancerScheme, allowList: settings.apiLoadBalancerCidrAllowList },
                     operator: { scheme: settings.operatorLoadBalancerScheme, allowList: settings.operatorLoadBalancerCidrAllowList },
                 },
+                adminCidrAllowList: settings.adminCidrAllowList ?? [],
+                // Everyone with Kubernetes admin access: the creator (by EKS) and the named admins.
+                clusterAccess: { creator: clusterAccess.creator, admins: clusterAccess.admins },
+                apiGateway: settings.apiGateway ? { authorization: settings.apiGatewayAuthorization } : undefined,
             },
             ...componentOutputs(this),
         });
