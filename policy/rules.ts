@@ -299,6 +299,46 @@ const noOpenIngress: Rule = {
     },
 };
 
+/**
+ * The admin planes (operator load balancer, public Kubernetes API endpoint) open to the whole
+ * internet: allowed when chosen (`adminCidrAllowList: ["0.0.0.0/0"]`), but worth a second look,
+ * since Cortex's operator admits any identity of the account.
+ */
+const adminPlanesNotOpen: Rule = {
+    name: "admin-planes-not-open",
+    description:
+        "The operator load balancer and the public Kubernetes API endpoint admit only listed CIDRs, not 0.0.0.0/0 (Cortex's operator accepts any identity of the account).",
+    enforcementLevel: "advisory",
+    check(resources) {
+        const operatorRules = openIngress(resources).filter(({ tags }) => tags[LOAD_BALANCER_TAG] === "operator");
+        const endpoints = [
+            ...ofType(resources, EKS_COMPONENT).map((cluster) => ({
+                cluster,
+                public: get(cluster, "endpointPublicAccess"),
+                cidrs: get(cluster, "publicAccessCidrs"),
+            })),
+            ...ofType(resources, EKS_CLUSTER).map((cluster) => {
+                const config = (get(cluster, "vpcConfig") ?? {}) as { endpointPublicAccess?: unknown; publicAccessCidrs?: unknown };
+                return { cluster, public: config.endpointPublicAccess, cidrs: config.publicAccessCidrs };
+            }),
+        ].filter(
+            // Unset CIDRs on a public endpoint are EKS's default: 0.0.0.0/0.
+            (endpoint) =>
+                isTrue(endpoint.public) && (!Array.isArray(endpoint.cidrs) || endpoint.cidrs.some((cidr) => OPEN_CIDRS.includes(cidr))),
+        );
+        return [
+            ...operatorRules.map(({ resource }) => ({
+                urn: resource.urn,
+                message: `${resource.name} opens the Cortex operator to the whole internet, where any leaked key of the account can deploy. Fix: adminCidrAllowList (or operatorLoadBalancerCidrAllowList) with the CIDRs you administer from, or an internal operator.`,
+            })),
+            ...endpoints.map(({ cluster }) => ({
+                urn: cluster.urn,
+                message: `EKS cluster ${cluster.name} has a public API endpoint open to the whole internet. Fix: adminCidrAllowList (or clusterEndpointPublicAccessCidrs) with the CIDRs you administer from, or clusterEndpointPublicAccess false.`,
+            })),
+        ];
+    },
+};
+
 const loadBalancerRoleTags: Rule = {
     name: "load-balancer-role-tags",
     description:
@@ -516,6 +556,7 @@ export const RULES: Rule[] = [
     eksAuditLogging,
     eksAllLogTypes,
     noOpenIngress,
+    adminPlanesNotOpen,
     loadBalancerRoleTags,
     iamLeastPrivilege,
     bucketEncrypted,

@@ -48,7 +48,7 @@ describe("npm run plan (the offline plan)", function () {
             reach.some((line) => /^Nodes: cortex-dev-ng-operator, cortex-dev-ng-worker in the public subnets/.test(line)),
             reach.join("\n"),
         );
-        assert.deepEqual(section(stdout, "Policy pack findings"), ["No findings: all 15 rules of the policy pack pass."]);
+        assert.deepEqual(section(stdout, "Policy pack findings"), ["No findings: all 16 rules of the policy pack pass."]);
         assert.match(
             section(stdout, "Resources it would create (" + stdout.match(/Resources it would create \((\d+)\)/)![1] + ")").join("\n"),
             /LaunchTemplate +cortex-dev-ng-worker: IMDS tokens required, hop limit 1, root 50 GiB gp3 encrypted true/,
@@ -100,6 +100,13 @@ describe("npm run plan (the offline plan)", function () {
         assert.ok(reach.includes("  admits 198.51.100.7/32 on 80, 443"), reach.join("\n"));
         assert.ok(reach.includes("  admits 203.0.113.0/24 on 80, 443"));
         assert.ok(!reach.some((line) => line.includes("0.0.0.0/0 on")), "nothing is open to the internet");
+        // Everyone with Kubernetes admin rights, the creator (the deploying identity) included.
+        assert.deepEqual(section(stdout, "Identities and what they may do").slice(-4), [
+            "Kubernetes cluster admins (EKS access entries, AmazonEKSClusterAdminPolicy):",
+            "  arn:aws:iam::123456789012:user/deployer: the cluster's creator (whoever runs pulumi up), given admin by EKS; it stays admin until its access entry is deleted",
+            "  arn:aws:iam::123456789012:role/ml-platform-admins: clusterAdmins",
+            "  the node role: EKS's node access entry, so nodes can join (no admin rights)",
+        ]);
         const operatorLine = reach.findIndex((line) => line.startsWith("Operator load balancer"));
         assert.match(reach[operatorLine], /^Operator load balancer: internal, in the private subnets/);
         assert.deepEqual(reach.slice(operatorLine + 1, operatorLine + 3), ["  admits 10.20.0.0/16 on 443", "  admits 10.30.0.0/16 on 443"]);
@@ -125,7 +132,7 @@ describe("npm run plan (the offline plan)", function () {
             identities.some((line) => /Allow s3:GetObject on arn:aws:s3:::example-prod-models\/\*/.test(line)),
             identities.join("\n"),
         );
-        assert.deepEqual(section(stdout, "Policy pack findings"), ["No findings: all 15 rules of the policy pack pass."]);
+        assert.deepEqual(section(stdout, "Policy pack findings"), ["No findings: all 16 rules of the policy pack pass."]);
         const outputs = section(stdout, "Stack outputs (placeholders where AWS computes them)");
         assert.ok(
             outputs.some((line) => /^ {2}runtimeRoleArn: "arn:aws:iam::123456789012:role\//.test(line)),

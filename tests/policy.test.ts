@@ -224,6 +224,27 @@ describe("policy pack", () => {
             );
         });
 
+        it("admin-planes-not-open flags an operator and a Kubernetes endpoint opened on purpose, as advisory", async () => {
+            const listed = await planned({ adminCidrAllowList: ["198.51.100.0/24"] });
+            assert.deepEqual(findingsOf("admin-planes-not-open", listed), []);
+            const open = await planned({ adminCidrAllowList: ["0.0.0.0/0"] });
+            const findings = findingsOf("admin-planes-not-open", open);
+            assert.deepEqual(
+                findings.map((finding) => finding.enforcementLevel),
+                ["advisory", "advisory"],
+            );
+            assert.match(
+                findings[0].message,
+                /-operator-lb-in-443-0-0-0-0-0 opens the Cortex operator to the whole internet.*Fix: adminCidrAllowList/,
+            );
+            assert.match(
+                findings[1].message,
+                /EKS cluster .*-eks has a public API endpoint open to the whole internet\. Fix: adminCidrAllowList/,
+            );
+            // Chosen, so not a mandatory finding: the allow list says so.
+            assert.deepEqual(findingsOf("no-open-ingress", open), []);
+        });
+
         it("access-keys-only-as-secrets accepts a secret, and catches a key in a tag even in a live preview", () => {
             const asSecret = breakOne(
                 good,
