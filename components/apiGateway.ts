@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { LOG_GROUP_NAMES } from "./encryption";
 import { BuiltLoadBalancer } from "./loadBalancers";
 import { Network } from "./network";
 import { Settings } from "./settings";
@@ -29,13 +30,15 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
  */
 export function createApiGateway(part: {
     name: string;
-    settings: Pick<Settings, "clusterName" | "logRetentionDays" | "protectData">;
+    settings: Pick<Settings, "clusterName" | "logRetentionDays" | "protectData" | "apiGatewayAuthorization" | "apiGatewayThrottling">;
     network: Pick<Network, "vpcId" | "privateSubnetIds">;
     apiLoadBalancer: Pick<BuiltLoadBalancer, "securityGroup" | "listeners">;
+    /** The component's KMS key, for the access logs' log group. */
+    keyArn: pulumi.Output<string>;
     tags: Record<string, string>;
     parent: pulumi.Resource;
 }): { endpoint: pulumi.Output<string>; apiId: pulumi.Output<string> } {
-    const { name, settings, network, apiLoadBalancer, tags, parent } = part;
+    const { name, settings, network, apiLoadBalancer, keyArn, tags, parent } = part;
     const prefix = `${name}-api-gateway`;
     const linkSecurityGroup = new aws.ec2.SecurityGroup(
         prefix,
@@ -99,13 +102,24 @@ export function createApiGateway(part: {
     );
     new aws.apigatewayv2.Route(
         prefix,
-        { apiId: api.id, routeKey: "$default", target: pulumi.interpolate`integrations/${integration.id}` },
+        {
+            apiId: api.id,
+            routeKey: "$default",
+            target: pulumi.interpolate`integrations/${integration.id}`,
+            // IAM: callers sign with SigV4 and need execute-api:Invoke on this API.
+            authorizationType: settings.apiGatewayAuthorization === "iam" ? "AWS_IAM" : "NONE",
+        },
         { parent },
     );
 
     const accessLogs = new aws.cloudwatch.LogGroup(
         `${prefix}-access-logs`,
-        { name: `/aws/apigateway/${settings.clusterName}`, retentionInDays: settings.logRetentionDays, tags },
+        {
+            name: LOG_GROUP_NAMES.apiGatewayAccess(settings.clusterName),
+            retentionInDays: settings.logRetentionDays,
+            kmsKeyId: keyArn,
+            tags,
+        },
         { parent, retainOnDelete: settings.protectData },
     );
     const stage = new aws.apigatewayv2.Stage(
@@ -115,6 +129,11 @@ export function createApiGateway(part: {
             name: "$default",
             autoDeploy: true,
             accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+            // Without limits one caller can run up the bill and starve the others (the account's 10000/s is shared).
+            defaultRouteSettings: {
+                throttlingRateLimit: settings.apiGatewayThrottling.rateLimit,
+                throttlingBurstLimit: settings.apiGatewayThrottling.burstLimit,
+            },
             tags,
         },
         { parent },

@@ -32,6 +32,14 @@ export const ControlPlaneLogType = {
 } as const;
 export type ControlPlaneLogType = (typeof ControlPlaneLogType)[keyof typeof ControlPlaneLogType];
 
+/** Who may call the API Gateway HTTP API: anyone, or only callers that sign with IAM credentials (SigV4). */
+export const ApiGatewayAuthorization = { None: "none", Iam: "iam" } as const;
+export type ApiGatewayAuthorization = (typeof ApiGatewayAuthorization)[keyof typeof ApiGatewayAuthorization];
+
+/** What the S3 gateway endpoint lets the VPC reach: any bucket, or only the cluster's and what nodes need. */
+export const S3EndpointAccess = { AnyBucket: "anyBucket", ClusterBuckets: "clusterBuckets" } as const;
+export type S3EndpointAccess = (typeof S3EndpointAccess)[keyof typeof S3EndpointAccess];
+
 /** An EBS volume type a node's root volume may use. */
 export const InstanceVolumeType = { Gp2: "gp2", Gp3: "gp3", Io1: "io1", St1: "st1", Sc1: "sc1" } as const;
 export type InstanceVolumeType = (typeof InstanceVolumeType)[keyof typeof InstanceVolumeType];
@@ -84,7 +92,7 @@ export interface NodeGroupSpec {
     minInstances?: number;
     /**
      * The most instances.
-     * Rule: an integer > 0 and ≥ `minInstances`.
+     * Rule: an integer > 0 and ≥ `minInstances`, at most 450 (EKS's limit per managed node group).
      * @default 5
      */
     maxInstances?: number;
@@ -115,12 +123,12 @@ export interface OperatorNodeGroupSpec {
      */
     instanceType?: string;
     /**
-     * Rule: an integer ≥ 0.
+     * Rule: an integer ≥ 1 (Cortex's operator needs a node).
      * @default 2
      */
     minInstances?: number;
     /**
-     * Rule: an integer > 0 and ≥ `minInstances`.
+     * Rule: an integer > 0 and ≥ `minInstances`, at most 450 (EKS's limit per managed node group).
      * @default 25
      */
     maxInstances?: number;
@@ -188,6 +196,22 @@ export interface LoadBalancerNodePorts {
      * @default 31443
      */
     operatorHttps?: number;
+}
+
+/** Request throttling of the API Gateway's default route. */
+export interface ApiGatewayThrottling {
+    /**
+     * Steady requests per second.
+     * Rule: a number > 0, at most 10000 (API Gateway's default account quota per region).
+     * @default 100
+     */
+    rateLimit?: number;
+    /**
+     * Requests allowed at once above the steady rate.
+     * Rule: an integer > 0, at most 5000 (API Gateway's default account quota per region).
+     * @default 200
+     */
+    burstLimit?: number;
 }
 
 /** A VPC to peer with the cluster's VPC. */
@@ -283,6 +307,15 @@ export interface CortexSecureClusterArgs {
      */
     vpcEndpoints?: VpcEndpointsMode;
     /**
+     * What the S3 gateway endpoint's policy lets the VPC reach in this region. `clusterBuckets`: the
+     * Cortex bucket, `modelBucketArns`, and the buckets nodes need (ECR's image layers, the Amazon
+     * Linux package repositories); every other bucket in the region is then out of reach from the
+     * VPC, since its S3 traffic goes through the endpoint. Only with an S3 gateway endpoint.
+     * Rule: `anyBucket` or `clusterBuckets`.
+     * @default "anyBucket" (AWS's full-access endpoint policy: other buckets stay reachable)
+     */
+    s3EndpointAccess?: S3EndpointAccess;
+    /**
      * VPC flow logs (all traffic) to a CloudWatch log group with `logRetentionDays`.
      * @default true
      */
@@ -300,15 +333,25 @@ export interface CortexSecureClusterArgs {
      */
     operatorLoadBalancerScheme?: LoadBalancerScheme;
     /**
+     * Who administers the cluster (the Cortex CLI, kubectl, `pulumi up`): the default allow list of
+     * the operator load balancer and of the public Kubernetes API endpoint. Required when either is
+     * reachable from the internet without an allow list of its own; `["0.0.0.0/0"]` opens them on
+     * purpose (the offline plan and the policy pack flag it).
+     * Rule: distinct valid IPv4 network CIDRs (/0–/32), as many as the lists it fills allow.
+     * @default none
+     */
+    adminCidrAllowList?: string[];
+    /**
      * Who may reach the API load balancer.
-     * Rule: each a valid IPv4 network CIDR, any prefix /0–/32.
+     * Rule: each a valid IPv4 network CIDR, any prefix /0–/32; at most as many as its security group
+     * holds (60 inbound rules, one per CIDR and listener port, less one for API Gateway's VPC link).
      * @default internet-facing: `["0.0.0.0/0"]`; internal: the VPC CIDR plus every peer CIDR
      */
     apiLoadBalancerCidrAllowList?: string[];
     /**
      * Who may reach the operator load balancer.
-     * Rule: each a valid IPv4 network CIDR, any prefix /0–/32.
-     * @default internet-facing: `["0.0.0.0/0"]`; internal: the VPC CIDR plus every peer CIDR
+     * Rule: each a valid IPv4 network CIDR, any prefix /0–/32; at most 60 (a security group's inbound rules).
+     * @default internet-facing: `adminCidrAllowList`; internal: the VPC CIDR plus every peer CIDR
      */
     operatorLoadBalancerCidrAllowList?: string[];
     /**
@@ -324,6 +367,13 @@ export interface CortexSecureClusterArgs {
      */
     sslCertificateArn?: pulumi.Input<string>;
     /**
+     * A plain-HTTP listener on the API load balancer's port 80 for the allow list. With
+     * `sslCertificateArn` it is off, so clients only ever reach the APIs over TLS; API Gateway's
+     * VPC link reaches port 80 either way.
+     * @default true without `sslCertificateArn`, false with it
+     */
+    apiHttpListener?: boolean;
+    /**
      * An API Gateway HTTP API with a VPC link to the API load balancer: a trusted AWS certificate
      * in front of an internal API load balancer.
      * Rule: not `false` with Cortex 0.18, whose operator refuses to start without an API Gateway
@@ -332,16 +382,38 @@ export interface CortexSecureClusterArgs {
      */
     apiGateway?: boolean;
     /**
+     * Who may call the API Gateway: `none` (anyone on the internet) or `iam` (callers sign
+     * requests with IAM credentials allowed `execute-api:Invoke`). Only with `apiGateway`.
+     * Rule: `none` or `iam`.
+     * @default "none" (the offline plan says the gateway is public without authorization)
+     */
+    apiGatewayAuthorization?: ApiGatewayAuthorization;
+    /**
+     * Throttling of the API Gateway's default route, so one caller cannot run up the bill or starve
+     * the others. Only with `apiGateway`.
+     * @default {rateLimit: 100, burstLimit: 200}
+     */
+    apiGatewayThrottling?: ApiGatewayThrottling;
+    /**
      * Whether the Kubernetes API endpoint is reachable from the internet (private access is always on).
      * @default true
      */
     clusterEndpointPublicAccess?: boolean;
     /**
      * Who may reach the public Kubernetes API endpoint.
-     * Rule: valid IPv4 network CIDRs; only with `clusterEndpointPublicAccess`.
-     * @default ["0.0.0.0/0"]
+     * Rule: 1–40 valid IPv4 network CIDRs (EKS's limit); only with `clusterEndpointPublicAccess`.
+     * @default `adminCidrAllowList`
      */
     clusterEndpointPublicAccessCidrs?: string[];
+    /**
+     * IAM users and roles made cluster admins through EKS access entries (the
+     * `AmazonEKSClusterAdminPolicy`, cluster-wide). The identity that runs `pulumi up` and creates
+     * the cluster is one already, given by EKS: leave it out.
+     * Rule: distinct IAM user or role ARNs, `arn:aws:iam::ACCOUNT:user/NAME` or `…:role/NAME`
+     * (not an `sts` assumed-role session).
+     * @default []
+     */
+    clusterAdmins?: string[];
     /**
      * The KMS key that envelope-encrypts Kubernetes secrets.
      * Rule: a KMS key ARN, `arn:aws…:kms:REGION:ACCOUNT:key/ID`.
@@ -400,15 +472,16 @@ export interface CortexSecureClusterArgs {
     vpcPeering?: PeerSpec[];
     /**
      * Tags on every taggable resource, beside `cortex.dev/cluster-name`.
-     * Rule: key 1–127 chars, value 1–255 chars, no leading/trailing space; no key starting with
+     * Rule: at most 45 (AWS allows 50 per resource; the component and EKS add up to 5 of their own); key 1–127 chars, value 1–255 chars, no leading/trailing space; no key starting with
      * `aws:`, `kubernetes.io/`, `k8s.io/`, `eksctl.` (any case) or `cortex.dev/`.
      * @default {}
      */
     tags?: Record<string, string>;
     /**
-     * Keep the Cortex bucket and the log groups on `pulumi destroy` (they are retained, not deleted),
-     * with the bucket's encryption, versioning, public access block and TLS-only policy. `false`:
-     * destroy deletes them, the bucket with every object version in it.
+     * Keep the Cortex bucket, the log groups and the KMS key that encrypts them on `pulumi destroy`
+     * (they are retained, not deleted), with the bucket's encryption, versioning, public access
+     * block and TLS-only policy; and turn on deletion protection of the cluster and the load
+     * balancers. `false`: destroy deletes them, the bucket with every object version in it.
      * @default true
      */
     protectData?: boolean;

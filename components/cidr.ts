@@ -6,20 +6,22 @@ export interface Ipv4Cidr {
     prefix: number;
 }
 
-const DOTTED_QUAD_CIDR = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
+const DOTTED_QUAD_CIDR = /^\d{1,3}(\.\d{1,3}){3}\/(\d{1,2})$/;
 
 /**
  * Parses a strict IPv4 CIDR (`a.b.c.d/n`, no host bits set), or says why it is not one.
  * Host bits are refused rather than masked, so `10.0.0.1/16` never silently becomes `10.0.0.0/16`.
  */
 export function parseIpv4Cidr(value: string): Ipv4Cidr | string {
-    if (!DOTTED_QUAD_CIDR.test(value) || !ipaddr.IPv4.isValidFourPartDecimal(value.split("/")[0])) {
+    const match = DOTTED_QUAD_CIDR.exec(value);
+    if (!match || !ipaddr.IPv4.isValidFourPartDecimal(value.split("/")[0])) {
         return "not an IPv4 CIDR of the form a.b.c.d/n";
     }
-    const [address, prefix] = ipaddr.IPv4.parseCIDR(value);
-    if (prefix > 32) {
+    // Checked before ipaddr parses it: ipaddr throws its own message on a prefix above 32.
+    if (Number(match[2]) > 32 || (match[2].length > 1 && match[2].startsWith("0"))) {
         return "the prefix must be /0–/32";
     }
+    const [address, prefix] = ipaddr.IPv4.parseCIDR(value);
     const network = ipaddr.IPv4.networkAddressFromCIDR(value).toString();
     if (network !== address.toString()) {
         return `host bits are set; the network is ${network}/${prefix}`;

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
+import { LOG_GROUP_NAMES } from "./encryption";
 import { Network } from "./network";
 import { Settings } from "./settings";
 
@@ -15,11 +16,6 @@ export interface Cluster {
     oidcProviderUrl: pulumi.Output<string>;
     /** The security group EKS puts on the control plane and on managed nodes. */
     clusterSecurityGroupId: pulumi.Output<string>;
-}
-
-/** The log group EKS writes control-plane logs to; made first so it has a retention. */
-export function controlPlaneLogGroupName(clusterName: string): string {
-    return `/aws/eks/${clusterName}/cluster`;
 }
 
 /** What the cluster part reads of the settings. */
@@ -40,28 +36,23 @@ export function createCluster(part: {
     name: string;
     settings: ClusterSettings;
     network: Pick<Network, "vpcId" | "nodeSubnetIds">;
+    /** The component's KMS key: the control-plane logs, and secrets unless another key is given. */
+    keyArn: pulumi.Output<string>;
     tags: Record<string, string>;
     parent: pulumi.Resource;
 }): Cluster {
-    const { name, settings, network, tags, parent } = part;
+    const { name, settings, network, keyArn, tags, parent } = part;
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-control-plane-logs`,
-        { name: controlPlaneLogGroupName(settings.clusterName), retentionInDays: settings.logRetentionDays, tags },
+        {
+            name: LOG_GROUP_NAMES.controlPlane(settings.clusterName),
+            retentionInDays: settings.logRetentionDays,
+            kmsKeyId: keyArn,
+            tags,
+        },
         { parent, retainOnDelete: settings.protectData },
     );
-
-    const secretsKeyArn =
-        settings.secretsEncryptionKeyArn ??
-        new aws.kms.Key(
-            `${name}-secrets`,
-            {
-                description: `Envelope encryption of Kubernetes secrets in EKS cluster ${settings.clusterName}`,
-                enableKeyRotation: true,
-                deletionWindowInDays: 30,
-                tags,
-            },
-            { parent },
-        ).arn;
+    const secretsKeyArn = settings.secretsEncryptionKeyArn ?? keyArn;
 
     const eksCluster = new eks.Cluster(
         `${name}-eks`,
@@ -80,6 +71,12 @@ export function createCluster(part: {
             enabledClusterLogTypes: settings.controlPlaneLogTypes,
             createOidcProvider: true,
             authenticationMode: "API",
+            // The add-ons are the component's own, pinned (addons.ts): EKS's self-managed copies are
+            // taken over, and @pulumi/eks installs none of its own.
+            useDefaultVpcCni: true,
+            kubeProxyAddonOptions: { enabled: false },
+            corednsAddonOptions: { enabled: false },
+            deletionProtection: settings.protectData,
             tags,
         },
         { parent, dependsOn: [logGroup] },

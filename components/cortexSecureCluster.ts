@@ -5,8 +5,11 @@ import { CortexSecureClusterArgs } from "./args";
 import { CortexCliEnvironment } from "./cliConfig";
 import { cliEnvironmentOutputs } from "./cliEnvironment";
 import { clusterConfigYaml } from "./clusterConfig";
+import { createAddons } from "./addons";
 import { createCluster } from "./cluster";
+import { createClusterAccess } from "./clusterAccess";
 import { CLUSTER_NAME_TAG, CORTEX_SECURE_CLUSTER_TYPE } from "./constants";
+import { createComponentKey } from "./encryption";
 import { createIdentity } from "./identity";
 import { createLoadBalancers } from "./loadBalancers";
 import { createNetwork, subnetZones } from "./network";
@@ -91,14 +94,25 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         // What every part is given: its name prefix, its parent and the tags.
         const { parent, tags } = { parent: this, tags: { ...settings.tags, [CLUSTER_NAME_TAG]: settings.clusterName } };
 
-        const network = createNetwork({ name, settings, tags, parent });
-        const cluster = createCluster({ name, settings, network, tags, parent });
+        // First: every log group is encrypted with it, and their names are in its policy.
+        const keyArn = createComponentKey({ name, settings, tags, parent }).arn;
+        const storage = createStorage({ name, settings, keyArn, tags, parent });
+        const network = createNetwork({ name, settings, keyArn, cortexBucketArn: storage.bucketArn, tags, parent });
+        const cluster = createCluster({ name, settings, network, keyArn, tags, parent });
         const nodeGroups = createNodeGroups({ name, settings, network, cluster, tags, parent });
+        const clusterAccess = createClusterAccess({ name, settings, clusterName: cluster.clusterName, tags, parent });
+        createAddons({
+            name,
+            settings,
+            clusterName: cluster.clusterName,
+            nodeGroups: [nodeGroups.operator, ...nodeGroups.workers].map((group) => group.nodeGroup),
+            tags,
+            parent,
+        });
         const loadBalancers = createLoadBalancers({ name, settings, network, nodeGroups, tags, parent });
         const apiGateway = settings.apiGateway
-            ? createApiGateway({ name, settings, network, apiLoadBalancer: loadBalancers.api, tags, parent })
+            ? createApiGateway({ name, settings, network, apiLoadBalancer: loadBalancers.api, keyArn, tags, parent })
             : undefined;
-        const storage = createStorage({ name, settings, tags, parent });
         const identity = createIdentity({
             name,
             settings,
@@ -165,6 +179,10 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
                     api: { scheme: settings.apiLoadBalancerScheme, allowList: settings.apiLoadBalancerCidrAllowList },
                     operator: { scheme: settings.operatorLoadBalancerScheme, allowList: settings.operatorLoadBalancerCidrAllowList },
                 },
+                adminCidrAllowList: settings.adminCidrAllowList ?? [],
+                // Everyone with Kubernetes admin access: the creator (by EKS) and the named admins.
+                clusterAccess: { creator: clusterAccess.creator, admins: clusterAccess.admins },
+                apiGateway: settings.apiGateway ? { authorization: settings.apiGatewayAuthorization } : undefined,
             },
             ...componentOutputs(this),
         });

@@ -13,11 +13,15 @@ export const DEFAULTS = {
     vpcCidr: "192.168.0.0/16",
     subnetVisibility: "private",
     vpcEndpoints: "gateway",
+    s3EndpointAccess: "anyBucket",
     flowLogs: true,
     apiLoadBalancerScheme: "internet-facing",
     operatorLoadBalancerScheme: "internet-facing",
     loadBalancerNodePorts: { apiHttp: 30080, apiHttps: 30443, operatorHttps: 31443 } as Required<LoadBalancerNodePorts>,
+    apiGatewayAuthorization: "none",
+    apiGatewayThrottling: { rateLimit: 100, burstLimit: 200 },
     clusterEndpointPublicAccess: true,
+    clusterAdmins: [],
     logRetentionDays: 365,
     operatorNodeGroup: { instanceType: "t3.medium", minInstances: 2, maxInstances: 25 },
     /** The fields a node group gets when they are not given. */
@@ -30,6 +34,11 @@ export const DEFAULTS = {
     protectData: true,
     serviceAccount: { namespace: "default", serviceAccount: "operator" },
 } as const;
+
+/** `apiHttpListener` when not given: plain HTTP only when there is no certificate to serve TLS with. */
+export function defaultApiHttpListener(sslCertificateArn: unknown): boolean {
+    return sslCertificateArn === undefined;
+}
 
 /** `natGateway` when not given: a NAT for private nodes, none for public ones (and none in an existing VPC). */
 export function defaultNatGateway(subnetVisibility: string, existingVpc: boolean): "none" | "single" {

@@ -20,6 +20,8 @@ export interface ListenerPlan {
     port: number;
     protocol: "TCP" | "TLS";
     nodePort: number;
+    /** Whether the allow list reaches it; otherwise only API Gateway's VPC link does. */
+    clients: boolean;
 }
 
 /** Everything that decides what a load balancer admits and where it sends traffic. */
@@ -47,6 +49,9 @@ export type LoadBalancerSettings = Pick<
     | "operatorLoadBalancerCidrAllowList"
     | "loadBalancerNodePorts"
     | "sslCertificateArn"
+    | "apiHttpListener"
+    | "apiGateway"
+    | "protectData"
 >;
 
 export function planLoadBalancers(settings: LoadBalancerSettings): LoadBalancerPlan[] {
@@ -59,11 +64,15 @@ export function planLoadBalancers(settings: LoadBalancerSettings): LoadBalancerP
             subnetTier: tierOf(settings.apiLoadBalancerScheme),
             allowList: settings.apiLoadBalancerCidrAllowList,
             listeners: [
-                { port: 80, protocol: "TCP", nodePort: ports.apiHttp },
+                // Plain HTTP only when asked for (by default, when there is no certificate); API
+                // Gateway's VPC link forwards to port 80 either way, admitted by its security group.
+                ...(settings.apiHttpListener || settings.apiGateway
+                    ? [{ port: 80, protocol: "TCP" as const, nodePort: ports.apiHttp, clients: settings.apiHttpListener }]
+                    : []),
                 // Terminated TLS arrives at the gateway as plain HTTP; passed-through TLS at its TLS port.
                 settings.sslCertificateArn
-                    ? { port: 443, protocol: "TLS", nodePort: ports.apiHttp }
-                    : { port: 443, protocol: "TCP", nodePort: ports.apiHttps },
+                    ? { port: 443, protocol: "TLS" as const, nodePort: ports.apiHttp, clients: true }
+                    : { port: 443, protocol: "TCP" as const, nodePort: ports.apiHttps, clients: true },
             ],
             targets: "workers",
         },
@@ -72,7 +81,7 @@ export function planLoadBalancers(settings: LoadBalancerSettings): LoadBalancerP
             scheme: settings.operatorLoadBalancerScheme,
             subnetTier: tierOf(settings.operatorLoadBalancerScheme),
             allowList: settings.operatorLoadBalancerCidrAllowList,
-            listeners: [{ port: 443, protocol: "TCP", nodePort: ports.operatorHttps }],
+            listeners: [{ port: 443, protocol: "TCP", nodePort: ports.operatorHttps, clients: true }],
             targets: "operator",
         },
     ];
@@ -126,7 +135,7 @@ function createLoadBalancer(part: {
     const { name, settings, plan, network, targets, nodeSecurityGroupId, tags, parent } = part;
     const prefix = `${name}-${plan.role}-lb`;
     const lbTags = { ...tags, [LOAD_BALANCER_TAG]: plan.role };
-    const listenerPorts = [...new Set(plan.listeners.map((listener) => listener.port))];
+    const listenerPorts = [...new Set(plan.listeners.filter((listener) => listener.clients).map((listener) => listener.port))];
     const nodePorts = [...new Set(plan.listeners.map((listener) => listener.nodePort))];
 
     const securityGroup = new aws.ec2.SecurityGroup(
@@ -193,6 +202,8 @@ function createLoadBalancer(part: {
             subnets: plan.subnetTier === "private" ? network.privateSubnetIds : network.publicSubnetIds,
             securityGroups: [securityGroup.id],
             enableCrossZoneLoadBalancing: true,
+            // Cortex's CLI and every client find it by its DNS name: a stray delete would change it.
+            enableDeletionProtection: settings.protectData,
             tags: lbTags,
         },
         { parent },

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
+import { LOG_GROUP_NAMES } from "./encryption";
 import { PolicyDocument, policyJson } from "./policyDocument";
 import { Settings } from "./settings";
 
@@ -65,22 +66,61 @@ export type NetworkSettings = Pick<
     | "flowLogs"
     | "logRetentionDays"
     | "protectData"
+    | "s3EndpointAccess"
+    | "modelBucketArns"
 >;
+
+/**
+ * The S3 gateway endpoint's policy with `s3EndpointAccess: "clusterBuckets"`: the Cortex and model
+ * buckets, and the AWS buckets nodes read: ECR keeps image layers in
+ * `prod-REGION-starport-layer-bucket` (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html),
+ * Amazon Linux 2023 its packages in `al2023-repos-REGION-de612dc2`
+ * (https://docs.aws.amazon.com/linux/al2023/ug/s3-gateway-endpoint.html). A network boundary only:
+ * IAM still decides who may do what in these buckets.
+ */
+export function s3EndpointPolicy(region: string, partition: string, clusterBucketArns: string[]): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "TheClustersBuckets",
+                Effect: "Allow",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: clusterBucketArns.flatMap((arn) => [arn, `${arn}/*`]),
+            },
+            {
+                Sid: "WhatNodesPull",
+                Effect: "Allow",
+                Principal: "*",
+                Action: "s3:GetObject",
+                Resource: [
+                    `arn:${partition}:s3:::prod-${region}-starport-layer-bucket/*`,
+                    `arn:${partition}:s3:::al2023-repos-${region}-de612dc2/*`,
+                ],
+            },
+        ],
+    };
+}
 
 /** Builds the cluster's network: a new VPC, or the given one, with endpoints and flow logs per the settings. */
 export function createNetwork(part: {
     name: string;
     settings: NetworkSettings;
+    /** The component's KMS key, for the flow logs' log group. */
+    keyArn: pulumi.Output<string>;
+    /** The Cortex bucket, which the S3 endpoint's policy admits with `clusterBuckets`. */
+    cortexBucketArn: pulumi.Output<string>;
     tags: Record<string, string>;
     parent: pulumi.Resource;
 }): Network {
-    const { name, settings, tags, parent } = part;
+    const { name, settings, keyArn, cortexBucketArn, tags, parent } = part;
     const network = settings.existingVpc ? existingNetwork(settings, parent) : newNetwork(name, settings, tags, parent);
     if (settings.vpcEndpoints !== "none") {
-        createVpcEndpoints(name, settings, network, tags, parent);
+        createVpcEndpoints(name, settings, network, cortexBucketArn, tags, parent);
     }
     if (settings.flowLogs) {
-        createFlowLogs(name, settings, network.vpcId, tags, parent);
+        createFlowLogs(name, settings, network.vpcId, keyArn, tags, parent);
     }
     return network;
 }
@@ -106,6 +146,13 @@ function newNetwork(name: string, settings: NetworkSettings, tags: Record<string
             ],
             tags,
         },
+        { parent },
+    );
+    // The VPC's default security group is attached to anything created without one: empty it, so
+    // such a thing reaches nothing and is reached by nothing (CIS; checkov CKV2_AWS_12).
+    new aws.ec2.DefaultSecurityGroup(
+        `${name}-default-sg`,
+        { vpcId: vpc.vpcId, tags: { ...tags, Name: `${settings.clusterName}-default-no-rules` } },
         { parent },
     );
     return {
@@ -148,10 +195,20 @@ function createVpcEndpoints(
     name: string,
     settings: NetworkSettings,
     network: Network,
+    cortexBucketArn: pulumi.Output<string>,
     tags: Record<string, string>,
     parent: pulumi.Resource,
 ): void {
     const region = aws.getRegionOutput({}, { parent }).region;
+    const partition = aws.getPartitionOutput({}, { parent }).partition;
+    const policy =
+        settings.s3EndpointAccess === "clusterBuckets"
+            ? policyJson(
+                  pulumi
+                      .all([region, partition, cortexBucketArn, pulumi.all(settings.modelBucketArns)])
+                      .apply(([r, p, cortex, models]) => s3EndpointPolicy(r, p, [cortex, ...models])),
+              )
+            : undefined;
     // Model downloads from S3 skip the NAT (and its per-GB charge); gateway endpoints are free.
     new aws.ec2.VpcEndpoint(
         `${name}-s3`,
@@ -160,6 +217,7 @@ function createVpcEndpoints(
             serviceName: pulumi.interpolate`com.amazonaws.${region}.s3`,
             vpcEndpointType: "Gateway",
             routeTableIds: network.routeTables.ids,
+            policy,
             tags: { ...tags, Name: `${settings.clusterName}-s3` },
         },
         { parent },
@@ -227,12 +285,18 @@ function createFlowLogs(
     name: string,
     settings: NetworkSettings,
     vpcId: pulumi.Output<string>,
+    keyArn: pulumi.Output<string>,
     tags: Record<string, string>,
     parent: pulumi.Resource,
 ): void {
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-flow-logs`,
-        { name: `/aws/vpc/${settings.clusterName}/flow-logs`, retentionInDays: settings.logRetentionDays, tags },
+        {
+            name: LOG_GROUP_NAMES.flowLogs(settings.clusterName),
+            retentionInDays: settings.logRetentionDays,
+            kmsKeyId: keyArn,
+            tags,
+        },
         { parent, retainOnDelete: settings.protectData },
     );
     const account = aws.getCallerIdentityOutput({}, { parent }).accountId;

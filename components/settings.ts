@@ -3,6 +3,8 @@
 // checked by its own rule when it resolves, under the path of the argument it came from.
 import * as pulumi from "@pulumi/pulumi";
 import {
+    ApiGatewayAuthorization,
+    ApiGatewayThrottling,
     ControlPlaneLogType,
     CortexSecureClusterArgs,
     ExistingVpc,
@@ -12,13 +14,21 @@ import {
     NatGatewayStrategy,
     PeerSpec,
     RuntimeCredentials,
+    S3EndpointAccess,
     SubnetVisibility,
     VpcEndpointsMode,
 } from "./args";
 import { environmentNameProblem } from "./cliConfig";
 import { CONTROL_PLANE_LOG_TYPES } from "./constants";
 import { CortexVersion } from "./cortexReleases";
-import { DEFAULTS, defaultApiGateway, defaultCredentialsMode, defaultNatGateway, defaultVolumeType } from "./defaults";
+import {
+    DEFAULTS,
+    defaultApiGateway,
+    defaultApiHttpListener,
+    defaultCredentialsMode,
+    defaultNatGateway,
+    defaultVolumeType,
+} from "./defaults";
 import { ArgumentProblem, formatProblems, throwIfAny } from "./problems";
 import { findArgumentProblems, pathToArgument } from "./validate";
 import { checkValue, deferredRules, isDeferred } from "./valueRules";
@@ -47,16 +57,23 @@ export interface Settings {
     subnetVisibility: SubnetVisibility;
     natGateway: NatGatewayStrategy;
     vpcEndpoints: VpcEndpointsMode;
+    s3EndpointAccess: S3EndpointAccess;
     flowLogs: boolean;
     apiLoadBalancerScheme: LoadBalancerScheme;
     operatorLoadBalancerScheme: LoadBalancerScheme;
+    /** Who administers the cluster; the default of the admin planes' allow lists. */
+    adminCidrAllowList: string[] | undefined;
     apiLoadBalancerCidrAllowList: string[];
     operatorLoadBalancerCidrAllowList: string[];
     loadBalancerNodePorts: Required<LoadBalancerNodePorts>;
     sslCertificateArn: pulumi.Input<string> | undefined;
+    apiHttpListener: boolean;
     apiGateway: boolean;
+    apiGatewayAuthorization: ApiGatewayAuthorization;
+    apiGatewayThrottling: Required<ApiGatewayThrottling>;
     clusterEndpointPublicAccess: boolean;
     clusterEndpointPublicAccessCidrs: string[];
+    clusterAdmins: string[];
     secretsEncryptionKeyArn: pulumi.Input<string> | undefined;
     controlPlaneLogTypes: ControlPlaneLogType[];
     logRetentionDays: number;
@@ -70,9 +87,12 @@ export interface Settings {
     protectData: boolean;
 }
 
-/** The allow list a load balancer gets when none is given: open when internet-facing, the VPC and its peers when internal. */
-export function defaultAllowList(scheme: LoadBalancerScheme, vpcCidr: string, peers: PeerSpec[]): string[] {
-    return scheme === "internet-facing" ? ["0.0.0.0/0"] : [vpcCidr, ...peers.map((peer) => peer.cidrBlock)];
+/**
+ * The allow list a load balancer gets when none is given: when internal, the VPC and its peers;
+ * when internet-facing, `internetDefault` (the API's is the internet, the operator's the admins').
+ */
+export function defaultAllowList(scheme: LoadBalancerScheme, vpcCidr: string, peers: PeerSpec[], internetDefault: string[]): string[] {
+    return scheme === "internet-facing" ? internetDefault : [vpcCidr, ...peers.map((peer) => peer.cidrBlock)];
 }
 
 /** Where the arguments come from, for the checks that depend on it. */
@@ -139,17 +159,28 @@ export function resolveSettings(args: CortexSecureClusterArgs = {}, context: Res
         subnetVisibility,
         natGateway: given.existingVpc ? "none" : (given.natGateway ?? defaultNatGateway(subnetVisibility, false)),
         vpcEndpoints: given.vpcEndpoints ?? DEFAULTS.vpcEndpoints,
+        s3EndpointAccess: given.s3EndpointAccess ?? DEFAULTS.s3EndpointAccess,
         flowLogs: given.flowLogs ?? DEFAULTS.flowLogs,
         apiLoadBalancerScheme,
         operatorLoadBalancerScheme,
-        apiLoadBalancerCidrAllowList: given.apiLoadBalancerCidrAllowList ?? defaultAllowList(apiLoadBalancerScheme, vpcCidr, vpcPeering),
+        adminCidrAllowList: given.adminCidrAllowList,
+        apiLoadBalancerCidrAllowList:
+            given.apiLoadBalancerCidrAllowList ?? defaultAllowList(apiLoadBalancerScheme, vpcCidr, vpcPeering, ["0.0.0.0/0"]),
+        // The joint rules made sure an internet-facing operator without a list of its own has the admins'.
         operatorLoadBalancerCidrAllowList:
-            given.operatorLoadBalancerCidrAllowList ?? defaultAllowList(operatorLoadBalancerScheme, vpcCidr, vpcPeering),
+            given.operatorLoadBalancerCidrAllowList ??
+            defaultAllowList(operatorLoadBalancerScheme, vpcCidr, vpcPeering, given.adminCidrAllowList ?? []),
         loadBalancerNodePorts: { ...DEFAULTS.loadBalancerNodePorts, ...definedFields(given.loadBalancerNodePorts ?? {}) },
         sslCertificateArn: given.sslCertificateArn,
+        apiHttpListener: given.apiHttpListener ?? defaultApiHttpListener(given.sslCertificateArn),
         apiGateway: given.apiGateway ?? defaultApiGateway(cortexVersion),
+        apiGatewayAuthorization: given.apiGatewayAuthorization ?? DEFAULTS.apiGatewayAuthorization,
+        apiGatewayThrottling: { ...DEFAULTS.apiGatewayThrottling, ...definedFields(given.apiGatewayThrottling ?? {}) },
         clusterEndpointPublicAccess,
-        clusterEndpointPublicAccessCidrs: clusterEndpointPublicAccess ? (given.clusterEndpointPublicAccessCidrs ?? ["0.0.0.0/0"]) : [],
+        clusterEndpointPublicAccessCidrs: clusterEndpointPublicAccess
+            ? (given.clusterEndpointPublicAccessCidrs ?? given.adminCidrAllowList ?? [])
+            : [],
+        clusterAdmins: given.clusterAdmins ?? [...DEFAULTS.clusterAdmins],
         secretsEncryptionKeyArn: given.secretsEncryptionKeyArn,
         controlPlaneLogTypes: given.controlPlaneLogTypes ?? [...CONTROL_PLANE_LOG_TYPES],
         logRetentionDays: given.logRetentionDays ?? DEFAULTS.logRetentionDays,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { LOG_GROUP_NAMES } from "./encryption";
 import { PolicyDocument, policyJson } from "./policyDocument";
 import { Settings } from "./settings";
 
@@ -57,10 +58,12 @@ export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
 export function createStorage(part: {
     name: string;
     settings: Pick<Settings, "clusterName" | "logRetentionDays" | "protectData">;
+    /** The component's KMS key, for the Cortex log group. */
+    keyArn: pulumi.Output<string>;
     tags: Record<string, string>;
     parent: pulumi.Resource;
 }): Storage {
-    const { name, settings, tags, parent } = part;
+    const { name, settings, keyArn, tags, parent } = part;
     const { retainOnDelete, forceDestroy } = dataLifecycle(settings.protectData);
     // The settings are retained with the bucket: a kept bucket must not lose its encryption,
     // public access block or TLS-only policy when the stack is destroyed.
@@ -97,7 +100,7 @@ export function createStorage(part: {
 
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-cortex-logs`,
-        { name: settings.clusterName, retentionInDays: settings.logRetentionDays, tags },
+        { name: LOG_GROUP_NAMES.cortex(settings.clusterName), retentionInDays: settings.logRetentionDays, kmsKeyId: keyArn, tags },
         { parent, retainOnDelete },
     );
 

@@ -2,13 +2,16 @@
 // text as the message; `validate.ts` turns zod's issues into problems.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { SUPPORTED_KUBERNETES_VERSIONS } from "./addons";
 import {
+    ApiGatewayAuthorization,
     ControlPlaneLogType,
     CortexVersion,
     InstanceVolumeType,
     LoadBalancerScheme,
     NatGatewayStrategy,
     RuntimeCredentialsMode,
+    S3EndpointAccess,
     SubnetVisibility,
     VpcEndpointsMode,
 } from "./args";
@@ -16,6 +19,7 @@ import { parseIpv4Cidr } from "./cidr";
 import { ACCESS_KEY_ID_PATTERN, SECRET_ACCESS_KEY_PATTERN } from "./constants";
 import { DEFAULTS } from "./defaults";
 import { ArgumentProblem } from "./problems";
+import { EKS_PUBLIC_ACCESS_CIDRS, MAX_NODES_PER_MANAGED_NODE_GROUP, MAX_USER_TAGS } from "./limits";
 
 /** Retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS: readonly number[] = [
@@ -98,10 +102,12 @@ const input = (rule: z.ZodType) =>
 // Cortex v0.42 names a group cx-wd-NAME within eksctl's 32 characters, with no trailing dash.
 const NODE_GROUP_NAME_RULE = "1–26 chars of lowercase letters, digits and -, not starting or ending with -";
 
-const nodeGroupSize = {
-    minInstances: integer("an integer ≥ 0", 0).optional(),
-    maxInstances: integer("an integer > 0 and ≥ minInstances", 1).optional(),
-};
+const maxInstances = integer(
+    `an integer > 0 and ≥ minInstances, at most ${MAX_NODES_PER_MANAGED_NODE_GROUP} (EKS's limit of nodes per managed node group)`,
+    1,
+    MAX_NODES_PER_MANAGED_NODE_GROUP,
+).optional();
+const nodeGroupSize = { minInstances: integer("an integer ≥ 0", 0).optional(), maxInstances };
 
 const nodeGroupSpec = z.strictObject(
     {
@@ -116,7 +122,12 @@ const nodeGroupSpec = z.strictObject(
 );
 
 const operatorNodeGroupSpec = z.strictObject(
-    { instanceType: instanceType.optional(), ...nodeGroupSize },
+    {
+        instanceType: instanceType.optional(),
+        // Cortex's operator runs on this group: with no node, the CLI has nothing to talk to.
+        minInstances: integer("an integer ≥ 1 (the Cortex operator needs a node to run on)", 1).optional(),
+        maxInstances,
+    },
     { error: "{instanceType?, minInstances?, maxInstances?}" },
 );
 
@@ -210,6 +221,14 @@ const tagValueRule = `a string of 1–255 chars with no leading/trailing space, 
 const reservedPrefix = (text: string) => RESERVED_TAG_PREFIXES.some((prefix) => text.toLowerCase().startsWith(prefix));
 
 const tags = z.record(z.string(), z.unknown(), { error: "a map of tag keys to string values" }).superRefine((map, ctx) => {
+    if (Object.keys(map).length > MAX_USER_TAGS) {
+        ctx.addIssue({
+            code: "custom",
+            message: `at most ${MAX_USER_TAGS} tags (AWS allows 50 per resource, and the component and EKS add up to 5 of their own)`,
+            path: [],
+            input: `${Object.keys(map).length} tags`,
+        });
+    }
     for (const [key, value] of Object.entries(map)) {
         if (key.length < 1 || key.length > 127 || key.trim() !== key || reservedPrefix(key)) {
             // The key itself is wrong: show the whole entry, since the key alone reads like a value.
@@ -241,6 +260,20 @@ const loadBalancerNodePorts = z
 const RESERVED_BUCKET_PREFIXES = ["sthree-", "amzn-s3-demo-"];
 const CLUSTER_NAME_RULE = "3–54 chars matching ^[a-z0-9]+(-[a-z0-9]+)*$";
 
+const KUBERNETES_VERSION_RULE = `an EKS version MAJOR.MINOR whose add-on versions are pinned in code: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`;
+
+/** An IAM user or role ARN, as EKS access entries take them. */
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(user|role)\/[\w+=,.@/-]{1,512}$/;
+const clusterAdmin = z
+    .string({ error: "an IAM user or role ARN" })
+    .refine((arn) => !/^arn:aws[a-z-]*:sts::\d{12}:assumed-role\//.test(arn), {
+        error: "an IAM role ARN, arn:aws:iam::ACCOUNT:role/NAME, not an assumed-role session (sts): EKS grants access to the role",
+    })
+    .refine((arn) => /^arn:aws[a-z-]*:sts::/.test(arn) || IAM_PRINCIPAL_ARN.test(arn), {
+        error: "an IAM user or role ARN, arn:aws:iam::ACCOUNT:user/NAME or arn:aws:iam::ACCOUNT:role/NAME",
+    });
+
+const RATE_LIMIT_RULE = "a number of requests per second > 0, at most 10000 (API Gateway's default account quota)";
 const availabilityZone = /^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/;
 
 /** Every argument's own rule, in the order the arguments are documented. */
@@ -258,8 +291,9 @@ export const argsSchema = z.strictObject(
             })
             .optional(),
         kubernetesVersion: z
-            .string({ error: "an EKS version MAJOR.MINOR, e.g. 1.34" })
-            .regex(/^1\.\d{1,2}$/, { error: "an EKS version MAJOR.MINOR, e.g. 1.34" })
+            .string({ error: KUBERNETES_VERSION_RULE })
+            .regex(/^1\.\d{1,2}$/, { error: KUBERNETES_VERSION_RULE })
+            .refine((version) => SUPPORTED_KUBERNETES_VERSIONS.includes(version), { error: KUBERNETES_VERSION_RULE })
             .optional(),
         vpcCidr: ipv4Cidr({ min: 16, max: 24 }).optional(),
         availabilityZones: z
@@ -277,16 +311,39 @@ export const argsSchema = z.strictObject(
         subnetVisibility: choice(SubnetVisibility).optional(),
         natGateway: choice(NatGatewayStrategy).optional(),
         vpcEndpoints: choice(VpcEndpointsMode).optional(),
+        s3EndpointAccess: choice(S3EndpointAccess).optional(),
         flowLogs: bool.optional(),
         apiLoadBalancerScheme: choice(LoadBalancerScheme).optional(),
         operatorLoadBalancerScheme: choice(LoadBalancerScheme).optional(),
+        adminCidrAllowList: cidrList.optional(),
         apiLoadBalancerCidrAllowList: cidrList.optional(),
         operatorLoadBalancerCidrAllowList: cidrList.optional(),
         loadBalancerNodePorts: loadBalancerNodePorts.optional(),
         sslCertificateArn: input(valueRules.acmCertificateArn).optional(),
+        apiHttpListener: bool.optional(),
         apiGateway: bool.optional(),
+        apiGatewayAuthorization: choice(ApiGatewayAuthorization).optional(),
+        apiGatewayThrottling: z
+            .strictObject(
+                {
+                    rateLimit: z
+                        .number({ error: RATE_LIMIT_RULE })
+                        .gt(0, { error: RATE_LIMIT_RULE })
+                        .max(10000, { error: RATE_LIMIT_RULE })
+                        .optional(),
+                    burstLimit: integer("an integer 1–5000 (API Gateway's default account quota)", 1, 5000).optional(),
+                },
+                { error: "{rateLimit?, burstLimit?}" },
+            )
+            .optional(),
         clusterEndpointPublicAccess: bool.optional(),
-        clusterEndpointPublicAccessCidrs: cidrList.optional(),
+        clusterEndpointPublicAccessCidrs: cidrList
+            .max(EKS_PUBLIC_ACCESS_CIDRS, { error: `at most ${EKS_PUBLIC_ACCESS_CIDRS} CIDRs (EKS's limit for the public endpoint)` })
+            .optional(),
+        clusterAdmins: z
+            .array(clusterAdmin, { error: "a list of IAM user or role ARNs" })
+            .refine((arns) => new Set(arns).size === arns.length, { error: "a list of IAM user or role ARNs without repeats" })
+            .optional(),
         secretsEncryptionKeyArn: input(valueRules.kmsKeyArn).optional(),
         controlPlaneLogTypes: z
             .array(choice(ControlPlaneLogType), { error: `a list of ${quoted(Object.values(ControlPlaneLogType))}` })

@@ -746,6 +746,51 @@ const loadBalancerScheme: Rule = {
     },
 };
 
+/**
+ * The admin planes (operator load balancer, public Kubernetes API endpoint) open to the whole
+ * internet: allowed when chosen (`adminCidrAllowList: ["0.0.0.0/0"]`), but worth a second look,
+ * since Cortex's operator admits any identity of the account.
+ */
+const adminPlanesNotOpen: Rule = {
+    name: "admin-planes-not-open",
+    description:
+        "The operator load balancer and the public Kubernetes API endpoint admit only listed CIDRs, not 0.0.0.0/0 (Cortex's operator accepts any identity of the account).",
+    enforcementLevel: "advisory",
+    check(resources) {
+        // The operator load balancer's security groups, found by the load balancer that uses them (tags only say which one it is).
+        const operatorGroups = ofType(resources, LOAD_BALANCER)
+            .filter((balancer) => ((get(balancer, "tags") ?? {}) as Record<string, unknown>)[LOAD_BALANCER_TAG] === "operator")
+            .flatMap((balancer) =>
+                ofType(resources, "aws:ec2/securityGroup:SecurityGroup").filter((group) => refersTo(balancer, "securityGroups", group)),
+            );
+        const operatorOpen = ingressEntries(resources).filter(
+            (entry) =>
+                entry.group &&
+                operatorGroups.includes(entry.group) &&
+                entry.cidrs.some((cidr) => typeof cidr === "string" && worldWide(cidr)),
+        );
+        const openEndpoints = ofType(resources, EKS_CLUSTER).filter((cluster) => {
+            const config = (get(cluster, "vpcConfig") ?? {}) as { endpointPublicAccess?: unknown; publicAccessCidrs?: unknown };
+            // Unset CIDRs on a public endpoint are EKS's default: 0.0.0.0/0.
+            const cidrs = config.publicAccessCidrs;
+            return (
+                isTrue(config.endpointPublicAccess) &&
+                (!Array.isArray(cidrs) || cidrs.some((cidr) => typeof cidr === "string" && worldWide(cidr)))
+            );
+        });
+        return [
+            ...operatorOpen.map(({ resource }) => ({
+                urn: resource.urn,
+                message: `${resource.name} opens the Cortex operator to the whole internet, where any leaked key of the account can deploy. Fix: adminCidrAllowList (or operatorLoadBalancerCidrAllowList) with the CIDRs you administer from, or an internal operator.`,
+            })),
+            ...openEndpoints.map((cluster) => ({
+                urn: cluster.urn,
+                message: `EKS cluster ${cluster.name} has a public API endpoint open to the whole internet. Fix: adminCidrAllowList (or clusterEndpointPublicAccessCidrs) with the CIDRs you administer from, or clusterEndpointPublicAccess false.`,
+            })),
+        ];
+    },
+};
+
 const loadBalancerRoleTags: Rule = {
     name: "load-balancer-role-tags",
     description:
@@ -1252,6 +1297,7 @@ export const RULES: Rule[] = [
     eksAllLogTypes,
     noOpenIngress,
     loadBalancerScheme,
+    adminPlanesNotOpen,
     loadBalancerRoleTags,
     listenerTls,
     apiGatewayAuthorization,

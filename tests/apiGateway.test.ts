@@ -76,3 +76,33 @@ describe("API Gateway", () => {
         assert.equal(b.cluster.apiGatewayEndpoint, undefined);
     });
 });
+
+describe("API Gateway: throttling and authorization", () => {
+    it("throttles the default route, by default and as asked, and lets anyone call it unless told otherwise", async () => {
+        const open = await build({ apiGateway: true });
+        const stage = open.one("aws:apigatewayv2/stage:Stage").inputs;
+        assert.deepEqual(stage.defaultRouteSettings, { throttlingRateLimit: 100, throttlingBurstLimit: 200 });
+        assert.equal(open.one("aws:apigatewayv2/route:Route").inputs.authorizationType, "NONE");
+
+        const iam = await build({ apiGateway: true, apiGatewayAuthorization: "iam", apiGatewayThrottling: { rateLimit: 5 } });
+        assert.deepEqual(iam.one("aws:apigatewayv2/stage:Stage").inputs.defaultRouteSettings, {
+            throttlingRateLimit: 5,
+            throttlingBurstLimit: 200,
+        });
+        // Callers must sign with SigV4 as an identity allowed execute-api:Invoke.
+        assert.equal(iam.one("aws:apigatewayv2/route:Route").inputs.authorizationType, "AWS_IAM");
+    });
+
+    it("reaches port 80 through the VPC link even when the allow list gets only TLS", async () => {
+        const certificate = "arn:aws:acm:us-west-2:123456789012:certificate/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d";
+        const b = await build({ apiGateway: true, sslCertificateArn: certificate, apiLoadBalancerCidrAllowList: ["203.0.113.0/24"] });
+        const apiSecurityGroup = b.one("aws:ec2/securityGroup:SecurityGroup", "-api-lb").id;
+        const linkSecurityGroup = b.one("aws:ec2/securityGroup:SecurityGroup", "-api-gateway").id;
+        const admitted = b
+            .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+            .filter((rule) => rule.inputs.securityGroupId === apiSecurityGroup)
+            .map((rule) => `${String(rule.inputs.cidrIpv4 ?? rule.inputs.referencedSecurityGroupId)}:${String(rule.inputs.fromPort)}`)
+            .sort();
+        assert.deepEqual(admitted, ["203.0.113.0/24:443", `${linkSecurityGroup}:80`].sort());
+    });
+});

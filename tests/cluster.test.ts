@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { controlPlaneLogGroupName } from "../components/cluster";
+import { LOG_GROUP_NAMES } from "../components/encryption";
 import { amiTypeFor } from "../components/nodeGroups";
 import { EXISTING_VPC } from "./fixtures";
 import { build, isSecret, valueOf } from "./harness";
@@ -171,7 +171,7 @@ describe("cluster and node groups", () => {
         it("creates the control-plane log group first, with the retention, and the cluster depends on it", async () => {
             const b = await build({ clusterName: "prod-ml", logRetentionDays: 90 });
             const logGroup = b.one("aws:cloudwatch/logGroup:LogGroup", "-control-plane-logs");
-            assert.equal(logGroup.inputs.name, controlPlaneLogGroupName("prod-ml"));
+            assert.equal(logGroup.inputs.name, LOG_GROUP_NAMES.controlPlane("prod-ml"));
             assert.equal(logGroup.inputs.name, "/aws/eks/prod-ml/cluster");
             assert.equal(logGroup.inputs.retentionInDays, 90);
             const cluster = b.one("eks:index:Cluster");
@@ -197,23 +197,34 @@ describe("cluster and node groups", () => {
             );
         });
 
-        it("encrypts secrets with a created KMS key that rotates", async () => {
+        it("encrypts secrets with the component's KMS key, which rotates", async () => {
             const b = await build({});
-            const key = b.one("aws:kms/key:Key", "-secrets");
+            const key = b.one("aws:kms/key:Key", "-key");
             assert.equal(key.inputs.enableKeyRotation, true);
             assert.equal(b.one("eks:index:Cluster").inputs.encryptionConfigKeyArn, key.state.arn);
         });
 
-        it("encrypts secrets with the given key and creates none", async () => {
+        it("encrypts secrets with the given key, keeping the component's key for its logs", async () => {
             const keyArn = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
             const b = await build({ secretsEncryptionKeyArn: keyArn });
-            assert.equal(b.ofType("aws:kms/key:Key").length, 0);
             assert.equal(b.one("eks:index:Cluster").inputs.encryptionConfigKeyArn, keyArn);
+            const ownKey = b.one("aws:kms/key:Key", "-key").state.arn;
+            assert.equal(b.one("aws:cloudwatch/logGroup:LogGroup", "-control-plane-logs").inputs.kmsKeyId, ownKey);
+        });
+
+        it("has deletion protection with protectData, and none without", async () => {
+            assert.equal((await build({})).one("eks:index:Cluster").inputs.deletionProtection, true);
+            assert.equal((await build({ protectData: false })).one("eks:index:Cluster").inputs.deletionProtection, false);
         });
 
         it("keeps private endpoint access on, with public access and its CIDRs as configured", async () => {
-            const open = (await build({})).one("eks:index:Cluster").inputs;
-            assert.deepEqual([open.endpointPrivateAccess, open.endpointPublicAccess, open.publicAccessCidrs], [true, true, ["0.0.0.0/0"]]);
+            const admins = (await build({ adminCidrAllowList: ["198.51.100.0/24", "192.0.2.10/32"] })).one("eks:index:Cluster").inputs;
+            assert.deepEqual(
+                [admins.endpointPrivateAccess, admins.endpointPublicAccess, admins.publicAccessCidrs],
+                [true, true, ["198.51.100.0/24", "192.0.2.10/32"]],
+            );
+            const open = (await build({ adminCidrAllowList: ["0.0.0.0/0"] })).one("eks:index:Cluster").inputs;
+            assert.deepEqual(open.publicAccessCidrs, ["0.0.0.0/0"]);
 
             const listed = (await build({ clusterEndpointPublicAccessCidrs: ["203.0.113.7/32"] })).one("eks:index:Cluster").inputs;
             assert.deepEqual(

@@ -2,15 +2,18 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { CortexSecureClusterArgsError, parseStackConfig, readStackFile } from "../components";
-import { isSecret, valueOf } from "./harness";
+import { isSecret, TEST_ADMIN_CIDRS, valueOf } from "./harness";
 
 const NS = "cortex-secure-cluster";
 const ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 const SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
-/** Config as Pulumi hands it to the program: namespaced keys, string values. */
+/** Where these stacks are administered from: their admin planes are internet-facing by default. */
+const ADMINS = { adminCidrAllowList: JSON.stringify(TEST_ADMIN_CIDRS) };
+
+/** Config as Pulumi hands it to the program: namespaced keys, string values; the tests' admin list unless given. */
 const stack = (settings: Record<string, string>) =>
-    Object.fromEntries(Object.entries(settings).map(([key, value]) => [`${NS}:${key}`, value]));
+    Object.fromEntries(Object.entries({ ...ADMINS, ...settings }).map(([key, value]) => [`${NS}:${key}`, value]));
 
 function configError(config: Record<string, string>, secretKeys: string[] = []): CortexSecureClusterArgsError {
     try {
@@ -45,6 +48,7 @@ describe("parseStackConfig", () => {
 
     it("leaves other namespaces (aws:region) to their owners", () => {
         assert.deepEqual(parseStackConfig({ "aws:region": "us-west-2", "kubernetes:context": "x", ...stack({ clusterName: "dev" }) }), {
+            adminCidrAllowList: TEST_ADMIN_CIDRS,
             clusterName: "dev",
         });
     });
@@ -63,6 +67,7 @@ describe("parseStackConfig", () => {
             }),
         );
         assert.deepEqual(args, {
+            adminCidrAllowList: TEST_ADMIN_CIDRS,
             flowLogs: false,
             protectData: true,
             logRetentionDays: 30,
@@ -197,10 +202,16 @@ describe("parseStackConfig", () => {
 
     it("reads the project's own namespace when it is not the default", () => {
         assert.deepEqual(
-            parseStackConfig({ "my-cortex:subnetVisibility": "public", [`${NS}:subnetVisibility`]: "privat" }, new Set(), "my-cortex"),
-            {
-                subnetVisibility: "public",
-            },
+            parseStackConfig(
+                {
+                    "my-cortex:subnetVisibility": "public",
+                    "my-cortex:adminCidrAllowList": ADMINS.adminCidrAllowList,
+                    [`${NS}:subnetVisibility`]: "privat",
+                },
+                new Set(),
+                "my-cortex",
+            ),
+            { subnetVisibility: "public", adminCidrAllowList: TEST_ADMIN_CIDRS },
         );
     });
 });

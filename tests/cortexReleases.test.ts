@@ -9,14 +9,14 @@ import { CortexSecureClusterArgs, CortexVersion } from "../components";
 import { cliConfigProblems, cliConfigureCommandFor } from "../components/cliConfig";
 import { cortexNodeLabels } from "../components/nodeGroups";
 import { resolveSettings } from "../components/settings";
-import { build, isSecret, valueOf } from "./harness";
+import { build, isSecret, valueOf, withAdmins } from "./harness";
 
 const ENDPOINT = "https://op.elb.us-west-2.amazonaws.com";
 const KEY = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 const PROVIDED = { mode: "provided" as const, ...KEY };
 const messageOf = (args: CortexSecureClusterArgs) => {
     try {
-        resolveSettings(args);
+        resolveSettings(withAdmins(args));
     } catch (error) {
         return (error as Error).message;
     }
@@ -124,10 +124,10 @@ describe("Cortex releases: what the CLI refuses in cli.yaml", () => {
     });
     it("refuses a stack name the release reserves, when the component is built", () => {
         assert.throws(
-            () => resolveSettings({ cortexVersion: "0.25" }, { stackName: "aws" }),
+            () => resolveSettings(withAdmins({ cortexVersion: "0.25" }), { stackName: "aws" }),
             /the stack name .*: got "aws"; allowed: a name other than local, aws, gcp/,
         );
-        assert.equal(resolveSettings({}, { stackName: "aws" }).cortexVersion, "0.42");
+        assert.equal(resolveSettings(withAdmins({}), { stackName: "aws" }).cortexVersion, "0.42");
     });
 });
 
@@ -229,14 +229,14 @@ describe("Cortex releases: node groups as Cortex schedules on them", () => {
             messageOf({ cortexVersion: "0.18", nodeGroups: [{ name: "a", instanceType: "m5.large", instanceVolumeType: "gp3" }] }),
             /instanceVolumeType: got "gp3"/,
         );
-        assert.equal(resolveSettings({ cortexVersion: "0.25" }).nodeGroups[0].instanceVolumeType, "gp2");
+        assert.equal(resolveSettings(withAdmins({ cortexVersion: "0.25" })).nodeGroups[0].instanceVolumeType, "gp2");
     });
 });
 
 describe("Cortex releases: the runtime identity", () => {
     it("defaults to keys for v0.18/v0.25 and to the node role for v0.42, refusing a mode the release cannot use", () => {
-        assert.equal(resolveSettings({ cortexVersion: "0.25" }).runtimeCredentials.mode, "iamUser");
-        assert.equal(resolveSettings({}).runtimeCredentials.mode, "nodeRole");
+        assert.equal(resolveSettings(withAdmins({ cortexVersion: "0.25" })).runtimeCredentials.mode, "iamUser");
+        assert.equal(resolveSettings(withAdmins({})).runtimeCredentials.mode, "nodeRole");
         assert.match(
             messageOf({ cortexVersion: "0.42", runtimeCredentials: { mode: "iamUser" } }),
             /runtimeCredentials\.mode: got "iamUser"; allowed: "nodeRole" or "serviceAccountRole": Cortex v0\.42\.1 reads no keys/,

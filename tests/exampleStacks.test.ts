@@ -30,14 +30,15 @@ describe("example stacks", () => {
         });
     }
 
-    it("Pulumi.dev.yaml is cheap and open: public nodes, one NAT, both load balancers internet-facing, a small group", () => {
+    it("Pulumi.dev.yaml is cheap: public nodes, one NAT, the API open, the admin planes for the admins only, a small group", () => {
         const settings = resolveSettings(readStack("dev").args);
         assert.equal(settings.subnetVisibility, "public");
         assert.equal(settings.natGateway, "single");
         assert.equal(settings.apiLoadBalancerScheme, "internet-facing");
         assert.equal(settings.operatorLoadBalancerScheme, "internet-facing");
         assert.deepEqual(settings.apiLoadBalancerCidrAllowList, ["0.0.0.0/0"]);
-        assert.deepEqual(settings.operatorLoadBalancerCidrAllowList, ["0.0.0.0/0"]);
+        assert.deepEqual(settings.operatorLoadBalancerCidrAllowList, ["198.51.100.0/24"]);
+        assert.deepEqual(settings.clusterEndpointPublicAccessCidrs, ["198.51.100.0/24"]);
         assert.deepEqual(
             settings.nodeGroups.map((g) => [g.name, g.minInstances, g.maxInstances]),
             [["worker", 0, 2]],
@@ -54,7 +55,8 @@ describe("example stacks", () => {
         assert.deepEqual(settings.operatorLoadBalancerCidrAllowList, ["10.20.0.0/16", "10.30.0.0/16"]);
         assert.equal(settings.apiLoadBalancerScheme, "internet-facing");
         assert.deepEqual(settings.apiLoadBalancerCidrAllowList, ["203.0.113.0/24", "198.51.100.7/32"]);
-        assert.ok(!settings.clusterEndpointPublicAccessCidrs.includes("0.0.0.0/0"));
+        assert.deepEqual(settings.clusterEndpointPublicAccessCidrs, ["203.0.113.0/24"]);
+        assert.deepEqual(settings.clusterAdmins, ["arn:aws:iam::123456789012:role/ml-platform-admins"]);
         assert.deepEqual(settings.vpcPeering, [
             {
                 vpcId: "vpc-0a1b2c3d4e5f67890",

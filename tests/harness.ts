@@ -4,6 +4,20 @@ import { mockCloud, quiescence, RecordedResource } from "../tools/mockCloud";
 
 let built = 0;
 
+/** A KMS key for parts built on their own in a test. */
+export const TEST_KEY_ARN = "arn:aws:kms:us-west-2:123456789012:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+
+/** Where the tests administer their clusters from, unless a test says otherwise. */
+export const TEST_ADMIN_CIDRS = ["198.51.100.0/24"];
+
+/**
+ * The arguments with the tests' admin allow list, unless `adminCidrAllowList` is among them (even
+ * as undefined, to build with none): an admin plane open to the internet needs one.
+ */
+export function withAdmins(args: CortexSecureClusterArgs = {}): CortexSecureClusterArgs {
+    return "adminCidrAllowList" in args ? args : { adminCidrAllowList: TEST_ADMIN_CIDRS, ...args };
+}
+
 /** The value an Output resolves to. */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply(resolve));
@@ -38,7 +52,7 @@ export class Built {
 }
 
 /**
- * Builds a component under the mock cloud, waits until everything it declares is registered, and
+ * Builds a component under the mock cloud (with {@link withAdmins}), waits until everything it declares is registered, and
  * returns what was registered (only this build's resources).
  */
 export async function build(args: CortexSecureClusterArgs = {}): Promise<Built> {
@@ -50,7 +64,7 @@ export async function build(args: CortexSecureClusterArgs = {}): Promise<Built> 
     Error.stackTraceLimit = 0;
     process.setSourceMapsEnabled(false);
     try {
-        const cluster = new CortexSecureCluster(name, args);
+        const cluster = new CortexSecureCluster(name, withAdmins(args));
         await quiescence();
         const resources = mockCloud.resources.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
         return new Built(cluster, name, resources);

@@ -7,7 +7,7 @@ import { OidcProvider, runtimePolicy, serviceAccountTrustPolicy } from "../compo
 import { PolicyDocument } from "../components/policyDocument";
 import { createStorage } from "../components/storage";
 import { resolveSettings } from "../components/settings";
-import { build as buildAny, Built, isSecret, valueOf } from "./harness";
+import { build as buildAny, Built, isSecret, TEST_KEY_ARN, valueOf, withAdmins } from "./harness";
 
 /** The keys modes are those of Cortex's keys releases: these tests build for v0.25 unless they say. */
 const build = (args: CortexSecureClusterArgs = {}) => buildAny({ cortexVersion: "0.25", ...args });
@@ -384,14 +384,16 @@ describe("runtimeCredentials provided", () => {
     });
 
     it("checks keys that arrive as Outputs when they resolve, naming the argument and never printing the secret", async () => {
-        const settings = resolveSettings({
-            cortexVersion: "0.25",
-            runtimeCredentials: {
-                mode: "provided",
-                accessKeyId: pulumi.output(accessKeyId),
-                secretAccessKey: pulumi.secret("not-a-secret-key-but-a-password"),
-            },
-        });
+        const settings = resolveSettings(
+            withAdmins({
+                cortexVersion: "0.25",
+                runtimeCredentials: {
+                    mode: "provided",
+                    accessKeyId: pulumi.output(accessKeyId),
+                    secretAccessKey: pulumi.secret("not-a-secret-key-but-a-password"),
+                },
+            }),
+        );
         const { identity } = await buildParts("provided-bad", settings);
         await assert.rejects(settled(identity.runtimeSecretAccessKey!), (error: Error) => {
             assert.match(
@@ -419,7 +421,7 @@ async function buildParts(
     oidcProvider?: OidcProvider,
 ): Promise<{ identity: Identity; resources: RecordedResource[] }> {
     const parent = new TestParent(name);
-    const storage = createStorage({ name, settings, tags: {}, parent });
+    const storage = createStorage({ name, settings, keyArn: pulumi.output(TEST_KEY_ARN), tags: {}, parent });
     const identity = createIdentity({
         name,
         settings,
@@ -440,7 +442,7 @@ describe("runtimeCredentials serviceAccountRole", () => {
     const cluster: OidcProvider = { arn: pulumi.output(OIDC_ARN), issuerHost: pulumi.output(OIDC_ISSUER) };
 
     it("makes a role only the cluster's OIDC provider can hand to default/operator, with the runtime policy", async () => {
-        const settings = resolveSettings({ cortexVersion: "0.25", runtimeCredentials: { mode: "serviceAccountRole" } });
+        const settings = resolveSettings(withAdmins({ cortexVersion: "0.25", runtimeCredentials: { mode: "serviceAccountRole" } }));
         const { identity, resources } = await buildParts("sa-default", settings, cluster);
         const role = resources.find((r) => r.type === ROLE && r.name === "sa-default-runtime")!;
         assert.deepEqual(
@@ -457,7 +459,7 @@ describe("runtimeCredentials serviceAccountRole", () => {
     });
 
     it("creates no user and no long-lived keys", async () => {
-        const settings = resolveSettings({ cortexVersion: "0.25", runtimeCredentials: { mode: "serviceAccountRole" } });
+        const settings = resolveSettings(withAdmins({ cortexVersion: "0.25", runtimeCredentials: { mode: "serviceAccountRole" } }));
         const { identity, resources } = await buildParts("sa-nokeys", settings, cluster);
         assert.deepEqual(
             resources.filter((r) => [USER, ACCESS_KEY, GROUP].includes(r.type)),
@@ -468,19 +470,21 @@ describe("runtimeCredentials serviceAccountRole", () => {
     });
 
     it("trusts the namespace and service account given", async () => {
-        const settings = resolveSettings({
-            cortexVersion: "0.25",
-            runtimeCredentials: { mode: "serviceAccountRole", namespace: "cortex", serviceAccount: "cortex-operator" },
-        });
+        const settings = resolveSettings(
+            withAdmins({
+                cortexVersion: "0.25",
+                runtimeCredentials: { mode: "serviceAccountRole", namespace: "cortex", serviceAccount: "cortex-operator" },
+            }),
+        );
         const { resources } = await buildParts("sa-custom", settings, cluster);
         const trust = JSON.parse(resources.find((r) => r.type === ROLE)!.inputs.assumeRolePolicy as string) as PolicyDocument;
         assert.equal(trust.Statement[0].Condition?.StringEquals[`${OIDC_ISSUER}:sub`], "system:serviceaccount:cortex:cortex-operator");
     });
 
     it("refuses to build without the cluster's OIDC provider, naming the argument", () => {
-        const settings = resolveSettings({ cortexVersion: "0.25", runtimeCredentials: { mode: "serviceAccountRole" } });
+        const settings = resolveSettings(withAdmins({ cortexVersion: "0.25", runtimeCredentials: { mode: "serviceAccountRole" } }));
         const parent = new TestParent("sa-missing");
-        const storage = createStorage({ name: "sa-missing", settings, tags: {}, parent });
+        const storage = createStorage({ name: "sa-missing", settings, keyArn: pulumi.output(TEST_KEY_ARN), tags: {}, parent });
         assert.throws(
             () => createIdentity({ name: "sa-missing", settings, dependencies: { storage, oidcProvider: undefined }, tags: {}, parent }),
             /runtimeCredentials\.mode: got "serviceAccountRole"; allowed: "serviceAccountRole" only with the cluster's OIDC provider/,

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { CortexSecureClusterArgs, LoadBalancerScheme, SubnetVisibility } from "../components";
 import { LOAD_BALANCER_TAG } from "../components/constants";
 import { TLS_POLICY } from "../components/loadBalancers";
-import { Built, build, valueOf } from "./harness";
+import { Built, build, TEST_ADMIN_CIDRS, valueOf } from "./harness";
 import { RecordedResource } from "../tools/mockCloud";
 
 const LB = "aws:lb/loadBalancer:LoadBalancer";
@@ -105,12 +105,19 @@ describe("load balancers", () => {
                     });
 
                     it("admits exactly the allow list on exactly the listener ports", () => {
-                        const expected = (scheme: LoadBalancerScheme, ports: number[]) =>
-                            (scheme === "internal" ? ["10.10.0.0/16", "172.20.0.0/16"] : ["0.0.0.0/0"])
+                        // Internet-facing: the API serves anyone, the operator only the admins.
+                        const expected = (scheme: LoadBalancerScheme, internet: string[], ports: number[]) =>
+                            (scheme === "internal" ? ["10.10.0.0/16", "172.20.0.0/16"] : internet)
                                 .flatMap((cidr) => ports.map((port) => ({ port, cidr })))
                                 .sort((x, y) => x.port - y.port || x.cidr.localeCompare(y.cidr));
-                        assert.deepEqual(ingressOf(b, securityGroup(b, "api").id), expected(apiLoadBalancerScheme, [80, 443]));
-                        assert.deepEqual(ingressOf(b, securityGroup(b, "operator").id), expected(operatorLoadBalancerScheme, [443]));
+                        assert.deepEqual(
+                            ingressOf(b, securityGroup(b, "api").id),
+                            expected(apiLoadBalancerScheme, ["0.0.0.0/0"], [80, 443]),
+                        );
+                        assert.deepEqual(
+                            ingressOf(b, securityGroup(b, "operator").id),
+                            expected(operatorLoadBalancerScheme, TEST_ADMIN_CIDRS, [443]),
+                        );
                         assert.equal(securityGroup(b, "api").inputs.ingress, undefined, "no inline rules beside the listed ones");
                     });
 
@@ -239,19 +246,49 @@ describe("load balancers", () => {
         assert.equal(b.ofType(INGRESS).filter((rule) => rule.inputs.cidrIpv4 === "0.0.0.0/0").length, 0);
     });
 
-    it("terminates TLS on the API's 443 with the certificate and a modern policy, forwarding to the HTTP NodePort", async () => {
+    it("with a certificate, terminates TLS on the API's 443 with a modern policy and listens on nothing else", async () => {
         const certificate = "arn:aws:acm:us-west-2:123456789012:certificate/0b5e0a1c-1111-2222-3333-444455556666";
         const b = await build({ sslCertificateArn: certificate });
         assert.deepEqual(listenersOf(b, "api"), [
-            { port: 80, protocol: "TCP", certificateArn: undefined, sslPolicy: undefined, nodePort: 30080 },
             { port: 443, protocol: "TLS", certificateArn: certificate, sslPolicy: TLS_POLICY, nodePort: 30080 },
         ]);
-        assert.equal(b.ofType(TARGET_GROUP).length, 2, "one API target group serves both listeners");
+        // No client reaches port 80: it has neither a listener nor a rule.
+        assert.deepEqual(ingressOf(b, securityGroup(b, "api").id), [{ port: 443, cidr: "0.0.0.0/0" }]);
+        assert.equal(b.ofType(TARGET_GROUP).length, 2, "one API target group, one operator target group");
         assert.deepEqual(
             ingressOf(b, b.one(SG, "-nodes").id).map((rule) => rule.port),
             [30080, 31443],
         );
         assert.match(await valueOf(b.cluster.apiEndpoint), /^https:\/\//);
+    });
+
+    it("keeps plain HTTP on 80 beside TLS only when apiHttpListener asks for it", async () => {
+        const certificate = "arn:aws:acm:us-west-2:123456789012:certificate/0b5e0a1c-1111-2222-3333-444455556666";
+        const b = await build({ sslCertificateArn: certificate, apiHttpListener: true });
+        assert.deepEqual(
+            listenersOf(b, "api").map((l) => [l.port, l.protocol]),
+            [
+                [80, "TCP"],
+                [443, "TLS"],
+            ],
+        );
+        assert.deepEqual(
+            ingressOf(b, securityGroup(b, "api").id).map((rule) => rule.port),
+            [80, 443],
+        );
+    });
+
+    it("has deletion protection on both load balancers with protectData, and none without", async () => {
+        const kept = await build({});
+        assert.deepEqual(
+            kept.ofType(LB).map((lb) => lb.inputs.enableDeletionProtection),
+            [true, true],
+        );
+        const disposable = await build({ protectData: false });
+        assert.deepEqual(
+            disposable.ofType(LB).map((lb) => lb.inputs.enableDeletionProtection),
+            [false, false],
+        );
     });
 
     it("sends traffic to the NodePorts given", async () => {

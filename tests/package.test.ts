@@ -220,7 +220,9 @@ describe("npm package", function () {
         const lib = createRequire(join(consumer, "index.js"))(packageJson.name) as typeof import("../components");
         await quiescence();
         assert.equal(mockCloud.resources.length, before);
-        new lib.CortexSecureCluster("packaged", { flowLogs: false, vpcEndpoints: "none" });
+        // The packaged class does register through this program's (mock) engine when used, so the
+        // check above would have seen anything declared on import.
+        new lib.CortexSecureCluster("packaged", { flowLogs: false, vpcEndpoints: "none", adminCidrAllowList: ["198.51.100.0/24"] });
         await quiescence();
         assert.ok(mockCloud.resources.some((r) => r.type === lib.CORTEX_SECURE_CLUSTER_TYPE && r.name === "packaged"));
     });

@@ -2,7 +2,7 @@ import { resolveSettings } from "../components/settings";
 import { strict as assert } from "node:assert";
 import { CortexSecureClusterArgsError } from "../components";
 import { EXISTING_VPC } from "./fixtures";
-import { build, valueOf } from "./harness";
+import { build, valueOf, withAdmins } from "./harness";
 import { mockCloud } from "../tools/mockCloud";
 
 const PEERING = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection";
@@ -109,7 +109,7 @@ describe("VPC peering", () => {
 
     it("needs the route tables of an existing VPC before anything is registered", () => {
         assert.throws(
-            () => resolveSettings({ existingVpc: EXISTING_VPC, vpcPeering: [peerB] }),
+            () => resolveSettings(withAdmins({ existingVpc: EXISTING_VPC, vpcPeering: [peerB] })),
             /existingVpc\.routeTableIds: got nothing; allowed: the route tables of the subnets the cluster uses, when vpcPeering is set/,
         );
     });

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseStackConfig, readStackFile } from "../components";
+import { RULES } from "../policy/rules";
 import { placeholdersForSecrets } from "../tools/planSecrets";
 
 const root = join(__dirname, "..");
@@ -50,11 +51,6 @@ function section(output: string, title: string): string[] {
 describe("npm run plan (the offline plan)", function () {
     this.timeout(120_000);
     /** Today's component has one mandatory gap: its three log groups have no KMS key (another change adds them). */
-    const assertOnlyKnownGap = (findings: string[]) => {
-        assert.equal(findings.length, 3, findings.join("\n"));
-        for (const finding of findings)
-            assert.match(finding, /^\[mandatory\] log-group-kms: Log group \S+-(flow-logs|control-plane-logs|cortex-logs) has no KMS key/);
-    };
     let workdir: string;
     const runs: Record<string, PlanRun> = {};
 
@@ -74,6 +70,7 @@ describe("npm run plan (the offline plan)", function () {
                 "  aws:region: eu-west-1",
                 "  cortex-secure-cluster:controlPlaneLogTypes: [api]",
                 '  cortex-secure-cluster:cortexVersion: "0.25"',
+                "  cortex-secure-cluster:adminCidrAllowList: [198.51.100.0/24]",
                 "  cortex-secure-cluster:sslCertificateArn:",
                 `    secure: ${CIPHERTEXT}`,
                 "  cortex-secure-cluster:secretsEncryptionKeyArn:",
@@ -107,10 +104,10 @@ describe("npm run plan (the offline plan)", function () {
         assert.equal(scripts.plan, PLAN_SCRIPT);
     });
 
-    it("shows the dev stack's open posture: public nodes and both load balancers internet-facing to 0.0.0.0/0", () => {
+    it("shows the dev stack's posture: public nodes, the API open to 0.0.0.0/0, the operator to the admins only", () => {
         const diagram = join(workdir, "dev.mmd");
         const { status, stdout, stderr } = runs.dev;
-        assert.equal(status, 2, stderr); // the known gap: log groups without KMS
+        assert.equal(status, 0, stderr);
         assert.match(stdout, /^OFFLINE PLAN of stack "dev" \(Pulumi\.dev\.yaml\)\nThis is an offline plan: .*Nothing was deployed,/);
         const reach = section(stdout, "Who can reach what");
         assert.match(reach[0], /^API load balancer: internet-facing, in the public subnets \(subnet-/);
@@ -121,12 +118,12 @@ describe("npm run plan (the offline plan)", function () {
                     reach.find((l) => l.startsWith("Operator"))!.split("(")[1],
             ),
         );
-        assert.ok(reach.includes("  admits 0.0.0.0/0 on 443"));
+        assert.ok(reach.includes("  admits 198.51.100.0/24 on 443"), reach.join("\n"));
         assert.ok(
             reach.some((line) => /^Nodes: cortex-dev-ng-operator, cortex-dev-ng-worker in the public subnets/.test(line)),
             reach.join("\n"),
         );
-        assertOnlyKnownGap(section(stdout, "Policy pack findings"));
+        assert.deepEqual(section(stdout, "Policy pack findings"), [`No findings: all ${RULES.length} rules of the policy pack pass.`]);
         assert.match(
             section(stdout, "Resources it would create (" + stdout.match(/Resources it would create \((\d+)\)/)![1] + ")").join("\n"),
             /LaunchTemplate +cortex-dev-ng-worker: IMDS tokens required, hop limit 2, root 50 GiB gp3 encrypted true/,
@@ -170,7 +167,8 @@ describe("npm run plan (the offline plan)", function () {
         const mermaid = readFileSync(diagram, "utf8");
         assert.match(mermaid, /^flowchart LR\n/);
         assert.match(mermaid, /internet -- "0\.0\.0\.0\/0 :80,443" --> apiLb/);
-        assert.match(mermaid, /internet -- "0\.0\.0\.0\/0 :443" --> operatorLb/);
+        assert.match(mermaid, /src_198_51_100_0_24 -- "198\.51\.100\.0\/24 :443" --> operatorLb/);
+        assert.doesNotMatch(mermaid, /internet -- .* --> operatorLb/);
         assert.match(
             mermaid,
             /subgraph public\["public subnets"\]\n {6}apiLb\["api NLB \(internet-facing\)"\]\n {6}operatorLb\["operator NLB \(internet-facing\)"\]\n {6}nodes\[/,
@@ -178,7 +176,7 @@ describe("npm run plan (the offline plan)", function () {
         // The Kubernetes API: from the nodes privately, and public to anyone (the dev stack sets no CIDRs).
         assert.match(mermaid, /\n {4}eksApi\["Kubernetes API endpoint \(private access on\)"\]\n {2}end\n/);
         assert.match(mermaid, /nodes -- "private :443" --> eksApi/);
-        assert.match(mermaid, /internet -- "0\.0\.0\.0\/0 :443 public" --> eksApi/);
+        assert.match(mermaid, /src_198_51_100_0_24 -- "198\.51\.100\.0\/24 :443 public" --> eksApi/);
         // Public nodes leave directly; nothing of the stack is in the private subnets, so no box is drawn for them.
         assert.match(mermaid, /nodes -- "egress" --> internet/);
         assert.deepEqual(emptySubgraphs(mermaid), []);
@@ -188,12 +186,19 @@ describe("npm run plan (the offline plan)", function () {
     it("shows the prod stack's locked-down posture: private nodes, an allow-listed API, an internal operator for the VPC and its peer", () => {
         const diagram = join(workdir, "prod.mmd");
         const { status, stdout, stderr } = runs.prod;
-        assert.equal(status, 2, stderr); // the known gap: log groups without KMS
+        assert.equal(status, 0, stderr);
         const reach = section(stdout, "Who can reach what");
         assert.match(reach[0], /^API load balancer: internet-facing, in the public subnets/);
         assert.ok(reach.includes("  admits 198.51.100.7/32 on 80, 443"), reach.join("\n"));
         assert.ok(reach.includes("  admits 203.0.113.0/24 on 80, 443"));
         assert.ok(!reach.some((line) => line.includes("0.0.0.0/0 on")), "nothing is open to the internet");
+        // Everyone with Kubernetes admin rights, the creator (the deploying identity) included.
+        assert.deepEqual(section(stdout, "Identities and what they may do").slice(-4), [
+            "Kubernetes cluster admins (EKS access entries, AmazonEKSClusterAdminPolicy):",
+            "  arn:aws:iam::123456789012:user/deployer: the cluster's creator (whoever runs pulumi up), given admin by EKS; it stays admin until its access entry is deleted",
+            "  arn:aws:iam::123456789012:role/ml-platform-admins: clusterAdmins",
+            "  the node role: EKS's node access entry, so nodes can join (no admin rights)",
+        ]);
         const operatorLine = reach.findIndex((line) => line.startsWith("Operator load balancer"));
         assert.match(reach[operatorLine], /^Operator load balancer: internal, in the private subnets/);
         assert.deepEqual(reach.slice(operatorLine + 1, operatorLine + 3), ["  admits 10.20.0.0/16 on 443", "  admits 10.30.0.0/16 on 443"]);
@@ -219,7 +224,7 @@ describe("npm run plan (the offline plan)", function () {
             identities.some((line) => /Allow s3:GetObject on arn:aws:s3:::example-prod-models\/\*/.test(line)),
             identities.join("\n"),
         );
-        assertOnlyKnownGap(section(stdout, "Policy pack findings"));
+        assert.deepEqual(section(stdout, "Policy pack findings"), [`No findings: all ${RULES.length} rules of the policy pack pass.`]);
         const outputs = section(stdout, "Stack outputs (placeholders where AWS computes them)");
         assert.ok(
             outputs.some((line) => /^ {2}runtimeRoleArn: "arn:aws:iam::123456789012:role\//.test(line)),
@@ -255,7 +260,9 @@ describe("npm run plan (the offline plan)", function () {
         const { status, stdout, stderr } = runs.broken;
         assert.equal(status, 1);
         assert.equal(stdout, "");
-        assert.match(stderr, /Pulumi\.broken\.yaml: Invalid stack config .*\(2 problems\)/);
+        assert.match(stderr, /Pulumi\.broken\.yaml: Invalid stack config .*\(3 problems\)/);
+        // Nothing says who administers it, and its admin planes are internet-facing by default.
+        assert.match(stderr, /adminCidrAllowList: got nothing; allowed: .*\["0\.0\.0\.0\/0"\] to open them to the internet on purpose/);
         assert.match(stderr, /subnetVisibility: got "privat"; allowed: one of "public", "private"/);
         assert.match(stderr, /logRetentionDays: got 42; allowed: one of 1, 3, 5/);
     });
@@ -264,7 +271,7 @@ describe("npm run plan (the offline plan)", function () {
         const { status, stdout } = runs.weak;
         assert.equal(status, 2);
         const findings = section(stdout, "Policy pack findings");
-        assert.equal(findings.length, 5, findings.join("\n"));
+        assert.equal(findings.length, 2, findings.join("\n"));
         assert.match(
             findings[0],
             /^\[mandatory\] eks-control-plane-logging: EKS cluster cortex-eks-eksCluster does not send its audit log/,
@@ -291,7 +298,8 @@ describe("npm run plan (the offline plan)", function () {
         assert.ok(reach.includes(`  443/TLS -> NodePort 30080 on the worker nodes (TLS terminated with ${certificate})`), reach.join("\n"));
         const resources = stdout.slice(0, stdout.indexOf("== Who can reach what =="));
         assert.match(resources, /secrets encrypted yes/);
-        assert.doesNotMatch(resources, /^ {2}Key /m, "no KMS key is created when one is given");
+        // One KMS key, the component's for its log groups: none is made for secrets when one is given.
+        assert.equal((resources.match(/^ {2}Key /gm) ?? []).length, 1, "a second KMS key was made for secrets");
         assert.match(section(stdout, "Identities and what they may do")[0], /^Runtime identity \(runtimeCredentials provided\)/);
         assert.ok(!section(stdout, "Policy pack findings").some((line) => line.includes("access-keys-only-as-secrets")));
     });
@@ -306,16 +314,19 @@ describe("npm run plan (the offline plan)", function () {
 describe("the offline plan's placeholders for encrypted settings", () => {
     const project = "cortex-secure-cluster";
     const place = { region: "eu-west-1", accountId: "123456789012" };
+    // Every stack here names its admins (an internet-facing operator needs them) and is built for Cortex 0.25 (keys).
     const read = (text: string) => {
+        text = text.replace(
+            "config:\n",
+            `config:\n  ${project}:adminCidrAllowList: [198.51.100.0/24]\n  ${project}:cortexVersion: "0.25"\n`,
+        );
         const { config, secretKeys } = readStackFile(text);
         const said = placeholdersForSecrets(text, project, config, secretKeys, place);
         return { said, args: parseStackConfig(config, secretKeys, project) };
     };
 
     it("plans runtimeCredentials encrypted as a whole as provided placeholder keys, and says so", () => {
-        const { said, args } = read(
-            `config:\n  ${project}:cortexVersion: "0.25"\n  ${project}:runtimeCredentials:\n    secure: ${CIPHERTEXT}\n`,
-        );
+        const { said, args } = read(`config:\n  ${project}:runtimeCredentials:\n    secure: ${CIPHERTEXT}\n`);
         assert.deepEqual(said, ['runtimeCredentials (encrypted as a whole; planned as {mode: "provided"} with placeholder keys)']);
         assert.equal(args.runtimeCredentials?.mode, "provided");
     });

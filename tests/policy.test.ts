@@ -12,11 +12,6 @@ async function planned(args: CortexSecureClusterArgs): Promise<PlannedResource[]
     return offlineResources((await build(args)).resources);
 }
 
-/** The one mandatory gap of today's component: log groups without a KMS key. */
-const knownGap = (resources: PlannedResource[]) =>
-    resources.filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup").map((r) => ["log-group-kms", "mandatory", r.urn]);
-const withoutGap = (findings: Finding[]) => findings.filter((f) => f.rule !== "log-group-kms");
-
 /** A copy of the resources with one resource's props changed. */
 function breakOne(
     resources: PlannedResource[],
@@ -65,12 +60,12 @@ describe("policy pack", () => {
     });
 
     for (const stack of ["dev", "prod"] as const) {
-        it(`finds nothing in what the example stack Pulumi.${stack}.yaml registers but the log groups' missing KMS keys`, async () => {
+        it(`finds nothing in what the example stack Pulumi.${stack}.yaml registers`, async () => {
             const resources = offlineResources(await exampleStackRecords(stack));
             assert.ok(resources.length > 80, "the whole stack was built, with the remote components' children");
             assert.deepEqual(
                 evaluate(resources).map((f) => [f.rule, f.enforcementLevel, f.urn]),
-                knownGap(resources),
+                [],
             );
         });
     }
@@ -80,15 +75,11 @@ describe("policy pack", () => {
         ["a locked-down stack", secureArgs, ["api-gateway-authorization"]],
         ["public nodes behind open load balancers", { subnetVisibility: "public", natGateway: "single" }, []],
     ] as [string, CortexSecureClusterArgs, string[]][]) {
-        it(`finds nothing in what ${label} registers but the known gap${advisories.length ? `, and advises on ${advisories.join(", ")}` : ""}`, async () => {
+        it(`finds nothing in what ${label} registers${advisories.length ? `, and advises on ${advisories.join(", ")}` : ""}`, async () => {
             const resources = await planned(args);
             const findings = evaluate(resources);
             assert.deepEqual(
-                findings.filter((f) => f.rule === "log-group-kms").map((f) => [f.rule, f.enforcementLevel, f.urn]),
-                knownGap(resources),
-            );
-            assert.deepEqual(
-                withoutGap(findings).map((f) => f.rule),
+                findings.map((f) => f.rule),
                 advisories,
             );
         });
@@ -253,6 +244,27 @@ describe("policy pack", () => {
                 findingsOf("no-open-ingress", untagged)[0].message,
                 /-nodes admits the internet \(0\.0\.0\.0\/0\) on port 22\. Fix: admit specific CIDRs/,
             );
+        });
+
+        it("admin-planes-not-open flags an operator and a Kubernetes endpoint opened on purpose, as advisory", async () => {
+            const listed = await planned({ adminCidrAllowList: ["198.51.100.0/24"] });
+            assert.deepEqual(findingsOf("admin-planes-not-open", listed), []);
+            const open = await planned({ adminCidrAllowList: ["0.0.0.0/0"] });
+            const findings = findingsOf("admin-planes-not-open", open);
+            assert.deepEqual(
+                findings.map((finding) => finding.enforcementLevel),
+                ["advisory", "advisory"],
+            );
+            assert.match(
+                findings[0].message,
+                /-operator-lb-in-443-0-0-0-0-0 opens the Cortex operator to the whole internet.*Fix: adminCidrAllowList/,
+            );
+            assert.match(
+                findings[1].message,
+                /EKS cluster .*-eks\S* has a public API endpoint open to the whole internet\. Fix: adminCidrAllowList/,
+            );
+            // Chosen, so not a mandatory finding: the allow list says so.
+            assert.deepEqual(findingsOf("no-open-ingress", open), []);
         });
 
         it("access-keys-only-as-secrets accepts a secret, and catches a key in a tag even in a live preview", () => {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import * as YAML from "yaml";
 import { CONFIG_NAMESPACE, parseStackConfig, resolveSettings } from "../components";
 import { ARGUMENT_NAMES } from "../components/valueRules";
+import { TEST_ADMIN_CIDRS, withAdmins } from "./harness";
 
 interface ProjectConfigEntry {
     type: "string" | "integer" | "boolean" | "array";
@@ -21,7 +22,7 @@ const project = YAML.parse(readFileSync(join(__dirname, "..", "Pulumi.yaml"), "u
 };
 const packageJson = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { main: string };
 
-const codeDefaults = resolveSettings({}) as unknown as Record<string, unknown>;
+const codeDefaults = resolveSettings(withAdmins({})) as unknown as Record<string, unknown>;
 const TYPE_CHECK: Record<ProjectConfigEntry["type"], (value: unknown) => boolean> = {
     string: (value) => typeof value === "string",
     integer: (value) => Number.isInteger(value),
@@ -46,7 +47,8 @@ describe("Pulumi.yaml", () => {
             const pulumi = require("@pulumi/pulumi");
             const { mocks, quiescence } = require("./tools/mockCloud");
             pulumi.runtime.setMocks(mocks, "cortex-secure-cluster", "dev", false);
-            pulumi.runtime.setAllConfig({ "aws:region": "us-west-2", "cortex-secure-cluster:subnetVisibility": "public" });
+            pulumi.runtime.setAllConfig({ "aws:region": "us-west-2", "cortex-secure-cluster:subnetVisibility": "public",
+                "cortex-secure-cluster:adminCidrAllowList": '["198.51.100.0/24"]' });
             const outputs = require("./index.ts");
             quiescence().then(() => console.log(JSON.stringify(Object.keys(outputs).filter((name) => outputs[name] !== undefined).sort())));`;
         const printed = execFileSync(process.execPath, ["-e", program], { cwd: join(__dirname, ".."), encoding: "utf8", timeout: 60_000 });
@@ -95,6 +97,7 @@ describe("Pulumi.yaml", () => {
                 typeof entry.default === "string" ? entry.default : JSON.stringify(entry.default),
             ]),
         );
-        assert.deepEqual(resolveSettings(parseStackConfig(config)), resolveSettings({}));
+        config[`${CONFIG_NAMESPACE}:adminCidrAllowList`] = JSON.stringify(TEST_ADMIN_CIDRS);
+        assert.deepEqual(resolveSettings(parseStackConfig(config)), resolveSettings(withAdmins({})));
     });
 });

@@ -66,6 +66,7 @@ describe("README.md", () => {
                 { name: "worker", instanceType: "m5.large", minInstances: 7 },
             ],
             tags: { "aws:owner": "me" },
+            adminCidrAllowList: ["203.0.113.0/24"],
         } as unknown as CortexSecureClusterArgs;
         assert.equal(argumentsExample, `${messageOf(() => resolveSettings(args))}\n`);
     });

@@ -6,10 +6,20 @@ import {
     CortexSecureClusterArgs,
     CortexSecureClusterArgsError,
     DEFAULT_KUBERNETES_VERSION,
-    findArgumentProblems,
-    resolveSettings,
+    findArgumentProblems as findProblemsOfGiven,
+    resolveSettings as resolveGiven,
 } from "../components";
+import { ResolveContext } from "../components/settings";
 import { checkValue, valueRules } from "../components/valueRules";
+import { withAdmins } from "./harness";
+
+// The rules below are about other arguments: they run with the tests' admin allow list, which an
+// internet-facing operator and a public endpoint need (unless a case sets adminCidrAllowList itself).
+const isPlainObject = (args: unknown) => typeof args === "object" && args !== null && !Array.isArray(args);
+const resolveSettings = (args: CortexSecureClusterArgs, context?: ResolveContext) =>
+    resolveGiven(isPlainObject(args) ? withAdmins(args) : args, context);
+const findArgumentProblems = (args: unknown) =>
+    findProblemsOfGiven(isPlainObject(args) ? withAdmins(args as CortexSecureClusterArgs) : args);
 
 const ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 const SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -607,16 +617,16 @@ const RULES: Rule[] = [
         bad: { operatorNodeGroup: { minInstances: -1 } },
         argument: "operatorNodeGroup.minInstances",
         shown: "-1",
-        allowed: ["an integer ≥ 0"],
-        good: { operatorNodeGroup: { minInstances: 0 } },
+        allowed: ["an integer ≥ 1 (the Cortex operator needs a node to run on)"],
+        good: { operatorNodeGroup: { minInstances: 1 } },
     },
     {
         rule: "an operator maximum of 0",
-        bad: { operatorNodeGroup: { minInstances: 0, maxInstances: 0 } },
+        bad: { operatorNodeGroup: { minInstances: 1, maxInstances: 0 } },
         argument: "operatorNodeGroup.maxInstances",
         shown: "0",
         allowed: ["an integer > 0"],
-        good: { operatorNodeGroup: { minInstances: 0, maxInstances: 1 } },
+        good: { operatorNodeGroup: { minInstances: 1, maxInstances: 1 } },
     },
     {
         rule: "an operator maximum below the minimum",
@@ -1182,16 +1192,17 @@ describe("argument rules", () => {
         });
     });
 
-    it("accepts no arguments at all", () => {
+    it("accepts only the admins' allow list when the admin planes are internet-facing by default", () => {
         assertAccepted({});
-        assert.deepEqual(findArgumentProblems(undefined), []);
+        assert.deepEqual(findProblemsOfGiven({ adminCidrAllowList: ["203.0.113.0/24"] }), []);
+        assert.deepEqual(findProblemsOfGiven({ adminCidrAllowList: ["0.0.0.0/0"] }), []);
     });
 
     it("accepts allow-list entries of every prefix, /0 and /32 included", () => {
         const everyPrefix = Array.from({ length: 33 }, (_, prefix) => (prefix === 0 ? "0.0.0.0/0" : `128.0.0.0/${prefix}`));
         assertAccepted({
-            apiLoadBalancerCidrAllowList: everyPrefix,
-            operatorLoadBalancerCidrAllowList: ["0.0.0.0/0", "198.51.100.7/32"],
+            operatorLoadBalancerCidrAllowList: everyPrefix,
+            apiLoadBalancerCidrAllowList: ["0.0.0.0/0", "198.51.100.7/32"],
             clusterEndpointPublicAccessCidrs: ["198.51.100.7/32"],
         });
     });
@@ -1339,8 +1350,8 @@ describe("the error", () => {
 });
 
 describe("resolveSettings: the defaults", () => {
-    it("applies every default of DESIGN.md", () => {
-        assert.deepEqual(resolveSettings({}), {
+    it("applies every default, the admins' list on both admin planes", () => {
+        assert.deepEqual(resolveSettings({ adminCidrAllowList: ["203.0.113.0/24"] }), {
             cortexVersion: "0.42",
             clusterName: "cortex",
             kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
@@ -1351,15 +1362,21 @@ describe("resolveSettings: the defaults", () => {
             subnetVisibility: "private",
             natGateway: "single",
             vpcEndpoints: "gateway",
+            s3EndpointAccess: "anyBucket",
             flowLogs: true,
             apiLoadBalancerScheme: "internet-facing",
             operatorLoadBalancerScheme: "internet-facing",
+            adminCidrAllowList: ["203.0.113.0/24"],
             apiLoadBalancerCidrAllowList: ["0.0.0.0/0"],
-            operatorLoadBalancerCidrAllowList: ["0.0.0.0/0"],
+            operatorLoadBalancerCidrAllowList: ["203.0.113.0/24"],
             sslCertificateArn: undefined,
+            apiHttpListener: true,
             apiGateway: false,
+            apiGatewayAuthorization: "none",
+            apiGatewayThrottling: { rateLimit: 100, burstLimit: 200 },
             clusterEndpointPublicAccess: true,
-            clusterEndpointPublicAccessCidrs: ["0.0.0.0/0"],
+            clusterEndpointPublicAccessCidrs: ["203.0.113.0/24"],
+            clusterAdmins: [],
             secretsEncryptionKeyArn: undefined,
             controlPlaneLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
             logRetentionDays: 365,
@@ -1409,7 +1426,8 @@ describe("resolveSettings: the defaults", () => {
         assert.equal(resolveSettings({ existingVpc: existingVpc(), vpcEndpoints: "none" }).vpcEndpoints, "none");
     });
 
-    it("opens internet-facing load balancers to the internet and internal ones to the VPC and its peers", () => {
+    it("opens an internet-facing API to the internet, an internet-facing operator to the admins, internal ones to the VPC and its peers", () => {
+        assert.deepEqual(resolveSettings({ adminCidrAllowList: ["192.0.2.0/24"] }).operatorLoadBalancerCidrAllowList, ["192.0.2.0/24"]);
         const peers = [peer({ cidrBlock: "10.30.0.0/16" }), peer({ vpcId: "vpc-0e0e0e0e0e0e0e0e0", cidrBlock: "172.16.0.0/20" })];
         const internal = resolveSettings({
             vpcCidr: "10.20.0.0/16",

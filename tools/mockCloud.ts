@@ -119,6 +119,7 @@ export async function quiescence(): Promise<void> {
 
 /** Settings a test may change; `reset()` restores them. */
 let region = "us-west-2";
+const DEPLOYER_ARN = `arn:aws:iam::${ACCOUNT_ID}:user/deployer`;
 
 export const mockCloud = {
     /** The region the mock cloud answers for, and the stack's `aws:region` config, as on a real stack. */
@@ -135,10 +136,13 @@ export const mockCloud = {
         "eu-west-1": ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
     } as Record<string, string[]>,
     existingRouteTableIds: ["rtb-0aaaaaaaaaaaaaaa1", "rtb-0aaaaaaaaaaaaaaa2"],
+    /** Who runs `pulumi up`, as sts:GetCallerIdentity says: a user, or an assumed-role session. */
+    callerArn: DEPLOYER_ARN,
     resources: [] as RecordedResource[],
     calls: [] as { token: string; inputs: Record<string, unknown> }[],
     reset(): void {
         this.region = "us-west-2";
+        this.callerArn = DEPLOYER_ARN;
     },
 };
 
@@ -479,7 +483,7 @@ export const mocks: pulumi.runtime.Mocks = {
                 return {
                     id: ACCOUNT_ID,
                     accountId: ACCOUNT_ID,
-                    arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`,
+                    arn: mockCloud.callerArn,
                     userId: "AIDAMOCKDEPLOYER",
                 };
             case "aws:index/getPartition:getPartition":

@@ -1,6 +1,7 @@
 // The offline plan's report and network diagram: pure functions over what the component
 // registered under the mock cloud.
 import { CORTEX_RELEASES } from "../components/cortexReleases";
+import { CORTEX_SECURE_CLUSTER_TYPE } from "../components/constants";
 import { DEFAULTS } from "../components/defaults";
 import { cortexNodeLabels } from "../components/nodeGroups";
 import { NodeGroupSettings, Settings } from "../components/settings";
@@ -178,9 +179,29 @@ export function loadBalancerViews(input: PlanInputs): LoadBalancerView[] {
     });
 }
 
+/** What the component says about itself (its `posture` output). */
+function postureOf(resources: PlannedResource[]): { clusterAccess?: { creator: string; admins: string[] } } {
+    const component = resources.find((resource) => resource.type === CORTEX_SECURE_CLUSTER_TYPE);
+    return ((component && props(component).posture) ?? {}) as { clusterAccess?: { creator: string; admins: string[] } };
+}
+
 function reachSection(input: PlanInputs): string[] {
     const { settings, resources } = input;
     const lines: string[] = [];
+    const openAdminPlanes = [
+        ...(settings.operatorLoadBalancerScheme === "internet-facing" && settings.operatorLoadBalancerCidrAllowList.includes("0.0.0.0/0")
+            ? ["the operator load balancer"]
+            : []),
+        ...(settings.clusterEndpointPublicAccess && settings.clusterEndpointPublicAccessCidrs.includes("0.0.0.0/0")
+            ? ["the Kubernetes API endpoint"]
+            : []),
+    ];
+    if (openAdminPlanes.length > 0) {
+        lines.push(
+            `ADVISORY: ${openAdminPlanes.join(" and ")} ${openAdminPlanes.length === 1 ? "is" : "are"} open to 0.0.0.0/0 on purpose: ` +
+                "any leaked key of the account can reach the Cortex operator or try kubectl from anywhere",
+        );
+    }
     for (const view of loadBalancerViews(input)) {
         lines.push(
             `${view.role === "api" ? "API" : "Operator"} load balancer: ${view.scheme}, in the ${view.subnetTier} subnets (${list(view.subnetIds)})`,
@@ -222,7 +243,13 @@ function reachSection(input: PlanInputs): string[] {
         `Kubernetes API endpoint: private access ${cluster.endpointPrivateAccess ? "on" : "OFF"}; public access ${cluster.endpointPublicAccess ? `on from ${list(cluster.publicAccessCidrs)}` : "off"}`,
     );
     if (settings.apiGateway) {
-        lines.push("API Gateway: HTTP API -> VPC link in the private subnets -> API load balancer port 80 (callers see AWS's certificate)");
+        const throttling = `throttled to ${settings.apiGatewayThrottling.rateLimit}/s (burst ${settings.apiGatewayThrottling.burstLimit})`;
+        lines.push(
+            "API Gateway: HTTP API -> VPC link in the private subnets -> API load balancer port 80 (callers see AWS's certificate); " +
+                (settings.apiGatewayAuthorization === "iam"
+                    ? `callers sign with IAM (execute-api:Invoke); ${throttling}`
+                    : `PUBLIC WITH NO AUTHORIZATION: anyone on the internet may call it; ${throttling}`),
+        );
     }
     for (const connection of ofType(resources, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection")) {
         const cp = props(connection);
@@ -244,6 +271,21 @@ function statementLines(document: unknown, indent: string): string[] {
     return parsed.Statement.map(
         (statement) => `${indent}${statement.Effect} ${asList(statement.Action).join(", ")} on ${asList(statement.Resource).join(", ")}`,
     );
+}
+
+/** Everyone with Kubernetes admin rights: the creator (given by EKS) and clusterAdmins. */
+function clusterAdminLines(resources: PlannedResource[]): string[] {
+    const access = postureOf(resources).clusterAccess;
+    return [
+        "Kubernetes cluster admins (EKS access entries, AmazonEKSClusterAdminPolicy):",
+        ...(access
+            ? [
+                  `  ${access.creator}: the cluster's creator (whoever runs pulumi up), given admin by EKS; it stays admin until its access entry is deleted`,
+                  ...access.admins.map((admin) => `  ${admin}: clusterAdmins`),
+              ]
+            : []),
+        "  the node role: EKS's node access entry, so nodes can join (no admin rights)",
+    ];
 }
 
 function identitySection(input: PlanInputs): string[] {
@@ -279,6 +321,7 @@ function identitySection(input: PlanInputs): string[] {
             "Flow logs role: trusted by vpc-flow-logs.amazonaws.com only; may:",
             ...statementLines(props(flowLogPolicy).policy, "  "),
         );
+    lines.push(...clusterAdminLines(resources));
     return lines;
 }
 
