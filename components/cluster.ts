@@ -16,6 +16,8 @@ export interface Cluster {
     oidcProviderUrl: pulumi.Output<string>;
     /** The security group EKS puts on the control plane and on managed nodes. */
     clusterSecurityGroupId: pulumi.Output<string>;
+    /** The KMS key that envelope-encrypts Kubernetes secrets. */
+    secretsKeyArn: pulumi.Output<string>;
 }
 
 /** What the cluster part reads of the settings. */
@@ -89,5 +91,6 @@ export function createCluster(part: {
         oidcProviderArn: eksCluster.oidcProviderArn,
         oidcProviderUrl: eksCluster.oidcProviderUrl,
         clusterSecurityGroupId: eksCluster.clusterSecurityGroupId,
+        secretsKeyArn: pulumi.output(secretsKeyArn),
     };
 }

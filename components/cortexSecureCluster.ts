@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createApiGateway } from "./apiGateway";
+import { auditOutput } from "./auditOutput";
 import { CortexSecureClusterArgs } from "./args";
 import { CortexCliEnvironment } from "./cliConfig";
 import { cliEnvironmentOutputs } from "./cliEnvironment";
@@ -66,6 +67,8 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
     public readonly runtimeRoleArn: pulumi.Output<string> | undefined;
     /** The runtime policy; with `provided` keys, attach it to the identity the keys belong to. */
     public readonly runtimePolicyArn: pulumi.Output<string>;
+    /** What the stack declared, in plain ids and values, for `cortex-secure-cluster audit` to compare with the live account. */
+    public readonly audit: pulumi.Output<unknown>;
     /** The Cortex release line the cluster is built for. */
     public readonly cortexVersion: pulumi.Output<string>;
     /** The Cortex cluster configuration (`cluster.yaml`) of that release, describing what was built. */
@@ -139,6 +142,20 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         this.operatorEndpoint = pulumi.interpolate`https://${loadBalancers.operator.dnsName}`;
         this.apiGatewayEndpoint = apiGateway?.endpoint;
         this.vpcPeeringConnectionIds = createVpcPeering({ name, settings, network, tags, parent });
+        this.audit = auditOutput({
+            settings,
+            region,
+            partition: aws.getPartitionOutput({}, { parent }).partition,
+            network,
+            cluster,
+            clusterAccess,
+            nodeGroups,
+            loadBalancers,
+            bucketName: storage.bucketName,
+            keyArn,
+            identity,
+            peeringConnectionIds: this.vpcPeeringConnectionIds,
+        });
         this.bucketName = storage.bucketName;
         this.logGroupName = storage.logGroupName;
         this.runtimeAccessKeyId = identity.runtimeAccessKeyId;
@@ -216,6 +233,7 @@ export function componentOutputs(cluster: CortexSecureCluster): Record<string, p
         cliAccessKeyId: cluster.cliAccessKeyId,
         cliSecretAccessKey: cluster.cliSecretAccessKey,
         cortexVersion: cluster.cortexVersion,
+        audit: cluster.audit,
         cortexClusterConfig: cluster.cortexClusterConfig,
         cliEnvironment: cluster.cliEnvironment,
         cliConfigureCommand: cluster.cliConfigureCommand,

@@ -17,6 +17,11 @@ export interface Identity {
     runtimeSecretAccessKey?: pulumi.Output<string>;
     /** `serviceAccountRole`: the role the operator's service account assumes. */
     runtimeRoleArn?: pulumi.Output<string>;
+    /** What holds the runtime policy, by name, for an audit of the live account. */
+    holder:
+        | { kind: "user"; userName: pulumi.Output<string>; groupName: pulumi.Output<string>; accessKeyId: pulumi.Output<string> }
+        | { kind: "role"; roleName: pulumi.Input<string> }
+        | { kind: "provided" };
     /** `cliUser`: the CLI user's key id. */
     cliAccessKeyId?: pulumi.Output<string>;
     /** `cliUser`: the CLI user's key secret (a Pulumi secret). */
@@ -92,7 +97,7 @@ export function createIdentity(part: {
         { parent },
     );
 
-    const identity: Identity = { runtimePolicyArn: policy.arn };
+    const identity: Identity = { runtimePolicyArn: policy.arn, holder: { kind: "provided" } };
     switch (credentials.mode) {
         case "iamUser": {
             // The policy sits on a group of one, so the user never carries permissions of its own.
@@ -104,6 +109,7 @@ export function createIdentity(part: {
             const key = new aws.iam.AccessKey(`${name}-runtime`, { user: user.name }, { parent });
             identity.runtimeAccessKeyId = key.id;
             identity.runtimeSecretAccessKey = pulumi.secret(key.secret);
+            identity.holder = { kind: "user", userName: user.name, groupName: group.name, accessKeyId: key.id };
             break;
         }
         case "provided":
@@ -138,11 +144,13 @@ export function createIdentity(part: {
             );
             new aws.iam.RolePolicyAttachment(`${name}-runtime`, { role: role.name, policyArn: policy.arn }, { parent });
             identity.runtimeRoleArn = role.arn;
+            identity.holder = { kind: "role", roleName: role.name };
             break;
         }
         case "nodeRole":
             // Where Cortex v0.30+ looks for its permissions: the role of every node (one role, shared by the groups).
             new aws.iam.RolePolicyAttachment(`${name}-runtime`, { role: dependencies.nodeRoleName!, policyArn: policy.arn }, { parent });
+            identity.holder = { kind: "role", roleName: dependencies.nodeRoleName! };
             break;
     }
 

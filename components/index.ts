@@ -18,3 +18,4 @@ export { CORTEX_RELEASES, CortexRelease, DEFAULT_CORTEX_VERSION } from "./cortex
 export { tlsOnlyBucketPolicy } from "./storage";
 export { RuntimePolicyScope, ServiceAccountRef, runtimePolicy, serviceAccountTrustPolicy } from "./runtimePolicy";
 export { PolicyDocument, PolicyStatement } from "./policyDocument";
+export { AUDITOR_ACTIONS, AUDITOR_POLICY } from "../bin/audit/auditorPolicy";

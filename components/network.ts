@@ -19,6 +19,8 @@ export interface Network {
     routeTables: { ids: pulumi.Output<string[]>; count: number | undefined };
     /** The subnets the nodes live in, per `subnetVisibility`. */
     nodeSubnetIds: pulumi.Output<string[]>;
+    /** The VPC flow log, when `flowLogs` is on. */
+    flowLogId?: pulumi.Output<string>;
     /** The zones a new VPC spans, in order; undefined for an existing VPC. */
     availabilityZones: pulumi.Output<string[]> | undefined;
 }
@@ -119,10 +121,8 @@ export function createNetwork(part: {
     if (settings.vpcEndpoints !== "none") {
         createVpcEndpoints(name, settings, network, cortexBucketArn, tags, parent);
     }
-    if (settings.flowLogs) {
-        createFlowLogs(name, settings, network.vpcId, keyArn, tags, parent);
-    }
-    return network;
+    const flowLogId = settings.flowLogs ? createFlowLogs(name, settings, network.vpcId, keyArn, tags, parent) : undefined;
+    return { ...network, flowLogId };
 }
 
 function newNetwork(name: string, settings: NetworkSettings, tags: Record<string, string>, parent: pulumi.Resource): Network {
@@ -288,7 +288,7 @@ function createFlowLogs(
     keyArn: pulumi.Output<string>,
     tags: Record<string, string>,
     parent: pulumi.Resource,
-): void {
+): pulumi.Output<string> {
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-flow-logs`,
         {
@@ -310,7 +310,7 @@ function createFlowLogs(
         { parent },
     );
     new aws.iam.RolePolicy(`${name}-flow-logs`, { role: role.id, policy: policyJson(logGroup.arn.apply(flowLogsWritePolicy)) }, { parent });
-    new aws.ec2.FlowLog(
+    const flowLog = new aws.ec2.FlowLog(
         `${name}-flow-logs`,
         {
             vpcId,
@@ -322,4 +322,5 @@ function createFlowLogs(
         },
         { parent },
     );
+    return flowLog.id;
 }

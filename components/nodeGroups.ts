@@ -13,6 +13,8 @@ export interface BuiltNodeGroup {
     role: "operator" | "worker";
     /** The managed node group's name: the one Cortex knows it by. */
     name: string;
+    /** The launch template its nodes start from, and the version the group uses. */
+    launchTemplate: { id: pulumi.Output<string>; version: pulumi.Output<string> };
     nodeGroup: eks.ManagedNodeGroup;
     autoscalingGroupNames: pulumi.Output<string[]>;
 }
@@ -229,7 +231,8 @@ export function createNodeGroups(part: {
                 );
             }
         }
-        return { spec, role, name: cortex.name, nodeGroup, autoscalingGroupNames };
+        const launchTemplateRef = { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) };
+        return { spec, role, name: cortex.name, launchTemplate: launchTemplateRef, nodeGroup, autoscalingGroupNames };
     };
 
     return {

@@ -135,6 +135,7 @@ describe("npm run plan (the offline plan)", function () {
         assert.deepEqual(names, [
             "apiEndpoint",
             "apiLoadBalancerDnsName",
+            "audit",
             "bucketName",
             "cliConfigureCommand",
             "cliEnvironment",
