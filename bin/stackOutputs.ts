@@ -21,22 +21,24 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  * The CLI environment in a stack's outputs, checked: the release it was built for, an entry with
  * exactly that release's fields, and never the cluster's runtime key.
  */
-export function environmentFromStackOutputs(json: string, source: string): StackCliEnvironment {
-    if (json.trim() === "") {
-        throw outputsError(`no stack outputs from ${source}: pass the output of \`pulumi stack output --json --show-secrets\``);
-    }
+/**
+ * The outputs object of `pulumi stack output --json`, or a message saying why the text is not one.
+ * JSON.parse's own message is never shown: it quotes the input, which may hold secrets.
+ */
+export function parseStackOutputs(json: string, source: string, command: string): Record<string, unknown> | string {
+    if (json.trim() === "") return `no stack outputs from ${source}: pass the output of \`${command}\``;
     let outputs: unknown;
     try {
         outputs = JSON.parse(json);
     } catch {
-        // JSON.parse's own message quotes the input, which may hold secrets.
-        throw outputsError(
-            `the stack outputs from ${source} are not JSON: pass the output of \`pulumi stack output --json --show-secrets\``,
-        );
+        return `the stack outputs from ${source} are not JSON: pass the output of \`${command}\``;
     }
-    if (!isRecord(outputs)) {
-        throw outputsError(`the stack outputs from ${source} are not a JSON object of outputs`);
-    }
+    return isRecord(outputs) ? outputs : `the stack outputs from ${source} are not a JSON object of outputs`;
+}
+
+export function environmentFromStackOutputs(json: string, source: string): StackCliEnvironment {
+    const outputs = parseStackOutputs(json, source, "pulumi stack output --json --show-secrets");
+    if (typeof outputs === "string") throw outputsError(outputs);
     const missing = CLI_ENV_OUTPUTS.filter((name) => outputs[name] === undefined);
     if (missing.length > 0) {
         const names = Object.keys(outputs);

@@ -2,7 +2,7 @@
 // answered with their full output shape, provider functions with real result shapes, every registration recorded.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { PlannedResource, SecretValue } from "../policy/rules";
+import { normalizeValue, PlannedResource } from "../policy/rules";
 
 export const ACCOUNT_ID = "123456789012";
 
@@ -506,18 +506,6 @@ export const mocks: pulumi.runtime.Mocks = {
     },
 };
 
-const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
-
-/** A serialized property tree with secrets as {@link SecretValue}s. */
-function fromSerialized(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(fromSerialized);
-    if (value === null || typeof value !== "object") return value;
-    const record = value as Record<string, unknown>;
-    if (record[SIGNATURE_KEY] === SECRET_SIGNATURE) return new SecretValue(fromSerialized(record.value));
-    return Object.fromEntries(Object.entries(record).map(([key, child]) => [key, fromSerialized(child)]));
-}
-
 /** A property tree with resource objects (inputs that referenced a resource) as the engine shows them: their URN. */
 export function withoutResourceObjects(value: unknown): unknown {
     if (pulumi.Resource.isInstance(value)) {
@@ -541,9 +529,9 @@ export function toPlannedResources(records: RecordedResource[]): PlannedResource
         urn: record.urn,
         id: record.id || undefined,
         props: record.outputs
-            ? (fromSerialized(record.outputs) as Record<string, unknown>)
+            ? (normalizeValue(record.outputs) as Record<string, unknown>)
             : // A secret input (a --secret setting, say) arrives serialized; the rules and the plan read its value.
-              (fromSerialized(withoutResourceObjects({ ...record.inputs, ...record.state })) as Record<string, unknown>),
+              (normalizeValue(withoutResourceObjects({ ...record.inputs, ...record.state })) as Record<string, unknown>),
         secretsVisible: record.outputs !== undefined,
     }));
 }

@@ -3,6 +3,7 @@
 // --show-secrets) is enough.
 import { z } from "zod";
 import { CONTROL_PLANE_LOG_TYPES } from "../../components/constants";
+import { parseStackOutputs } from "../stackOutputs";
 
 const scheme = z.enum(["internet-facing", "internal"]);
 const ids = z.array(z.string().min(1));
@@ -105,16 +106,9 @@ export class InputsError extends Error {}
 
 /** The `audit` object in the JSON of `pulumi stack output --json`. */
 export function auditInputsFromStackOutputs(json: string, source: string): AuditInputs {
-    let outputs: unknown;
-    try {
-        outputs = JSON.parse(json);
-    } catch {
-        throw new InputsError(`the stack outputs from ${source} are not JSON: pass the output of \`pulumi stack output --json\``);
-    }
-    if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs)) {
-        throw new InputsError(`the stack outputs from ${source} are not a JSON object of outputs`);
-    }
-    const audit = (outputs as Record<string, unknown>).audit;
+    const outputs = parseStackOutputs(json, source, "pulumi stack output --json");
+    if (typeof outputs === "string") throw new InputsError(outputs);
+    const audit = outputs.audit;
     if (audit === undefined) {
         throw new InputsError(
             `the stack outputs from ${source} have no audit output: is this a cortex-secure-cluster stack, deployed with a version that exports it?`,
