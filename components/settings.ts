@@ -31,7 +31,7 @@ import {
 } from "./defaults";
 import { ArgumentProblem, formatProblems, throwIfAny } from "./problems";
 import { findArgumentProblems, pathToArgument } from "./validate";
-import { checkValue, deferredRules, isDeferred } from "./valueRules";
+import { checkValue, deferredRules, isDeferred } from "./inputRules";
 
 /** A node group with every default applied. */
 export interface NodeGroupSettings {

@@ -1,6 +1,5 @@
 // The rule of every single argument value, as one zod schema. Each rule carries its "allowed"
 // text as the message; `validate.ts` turns zod's issues into problems.
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "./addons";
 import {
@@ -10,26 +9,20 @@ import {
     InstanceVolumeType,
     LoadBalancerScheme,
     NatGatewayStrategy,
-    RuntimeCredentialsMode,
     S3EndpointAccess,
     SubnetVisibility,
     VpcEndpointsMode,
 } from "./args";
 import { parseIpv4Cidr } from "./cidr";
-import { ACCESS_KEY_ID_PATTERN, SECRET_ACCESS_KEY_PATTERN } from "./constants";
 import { DEFAULTS } from "./defaults";
-import { ArgumentProblem } from "./problems";
+import { runtimeCredentials } from "./credentialRules";
+import { choice, input, quoted, valueRules } from "./inputRules";
 import { EKS_PUBLIC_ACCESS_CIDRS, MAX_NODES_PER_MANAGED_NODE_GROUP, MAX_USER_TAGS } from "./limits";
 
 /** Retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS: readonly number[] = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
-
-const quoted = (values: readonly (string | number)[]) => values.map((v) => JSON.stringify(v)).join(", ");
-const oneOf = <T extends string>(values: readonly T[]) => z.enum(values as [T, ...T[]], { error: `one of ${quoted(values)}` });
-/** The values of an `as const` choice object, e.g. `SubnetVisibility`. */
-const choice = <T extends Record<string, string>>(values: T) => oneOf(Object.values(values) as T[keyof T][]);
 
 const ipv4Cidr = (allowedPrefix: { min: number; max: number }) =>
     z.string({ error: "an IPv4 CIDR string" }).superRefine((value, ctx) => {
@@ -55,49 +48,6 @@ const instanceType = z
     .string({ error: "an EC2 instance type such as m5.large" })
     .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "an EC2 instance type such as m5.large" })
     .refine((t) => !/\.(nano|micro)$/.test(t), { error: "an instance type larger than micro (Cortex does not fit on nano/micro)" });
-
-/** Rules for values that may arrive as Outputs: checked now when plain, when resolved otherwise. */
-export const valueRules = {
-    acmCertificateArn: z
-        .string({ error: "an ACM certificate ARN" })
-        .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, {
-            error: "an ACM certificate ARN, arn:aws:acm:REGION:ACCOUNT:certificate/ID",
-        }),
-    kmsKeyArn: z.string({ error: "a KMS key ARN" }).regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, {
-        error: "a KMS key ARN, arn:aws:kms:REGION:ACCOUNT:key/ID (not an alias)",
-    }),
-    s3BucketArn: z.string({ error: "an S3 bucket ARN" }).regex(/^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-        error: "an S3 bucket ARN, arn:aws:s3:::BUCKET (no object path or wildcard)",
-    }),
-    vpcId: z.string({ error: "a VPC id" }).regex(/^vpc-[0-9a-f]{8,17}$/, { error: "a VPC id, vpc-…" }),
-    subnetId: z.string({ error: "a subnet id" }).regex(/^subnet-[0-9a-f]{8,17}$/, { error: "a subnet id, subnet-…" }),
-    routeTableId: z.string({ error: "a route table id" }).regex(/^rtb-[0-9a-f]{8,17}$/, { error: "a route table id, rtb-…" }),
-    accessKeyId: z
-        .string({ error: "an AWS access key id" })
-        .regex(ACCESS_KEY_ID_PATTERN, { error: "an AWS access key id: AKIA or ASIA and 16 uppercase letters or digits" }),
-    secretAccessKey: z
-        .string({ error: "an AWS secret access key" })
-        .regex(SECRET_ACCESS_KEY_PATTERN, { error: "an AWS secret access key: 40 characters of A–Z, a–z, 0–9, /, + and =" }),
-};
-
-/** A value that is still an Output or a Promise: its rule is applied when it resolves. */
-export const isDeferred = (value: unknown): boolean => pulumi.Output.isInstance(value) || value instanceof Promise;
-
-/** The rule of each value that arrived as an Output, by identity; read back when settings are resolved. */
-export const deferredRules = new WeakMap<object, z.ZodType>();
-
-/** A value that may be an Output or a Promise: its rule applies now only when it is plain. */
-const input = (rule: z.ZodType) =>
-    z.unknown().superRefine((value, ctx) => {
-        if (isDeferred(value)) {
-            deferredRules.set(value as object, rule);
-            return;
-        }
-        const result = rule.safeParse(value, { reportInput: true });
-        for (const issue of result.error?.issues ?? []) {
-            ctx.addIssue({ ...issue, code: "custom", message: issue.message, path: issue.path, input: issue.input } as never);
-        }
-    });
 
 // Cortex v0.42 names a group cx-wd-NAME within eksctl's 32 characters, with no trailing dash.
 const NODE_GROUP_NAME_RULE = "1–26 chars of lowercase letters, digits and -, not starting or ending with -";
@@ -130,58 +80,6 @@ const operatorNodeGroupSpec = z.strictObject(
     },
     { error: "{instanceType?, minInstances?, maxInstances?}" },
 );
-
-const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const dnsSubdomain = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** Which fields each credentials mode takes, and which of them it requires. */
-const CREDENTIAL_FIELDS: Record<RuntimeCredentialsMode, { required: string[]; optional: string[] }> = {
-    iamUser: { required: [], optional: [] },
-    provided: { required: ["accessKeyId", "secretAccessKey"], optional: [] },
-    serviceAccountRole: { required: [], optional: ["namespace", "serviceAccount"] },
-    nodeRole: { required: [], optional: [] },
-};
-
-const runtimeCredentials = z
-    .strictObject(
-        {
-            mode: choice(RuntimeCredentialsMode),
-            accessKeyId: input(valueRules.accessKeyId).optional(),
-            secretAccessKey: input(valueRules.secretAccessKey).optional(),
-            namespace: z
-                .string({ error: "a Kubernetes namespace name (a DNS label)" })
-                .regex(dnsLabel, { error: "a Kubernetes namespace name (a DNS label)" })
-                .optional(),
-            serviceAccount: z
-                .string({ error: "a Kubernetes service account name (a DNS subdomain)" })
-                .regex(dnsSubdomain, { error: "a Kubernetes service account name (a DNS subdomain)" })
-                .optional(),
-        },
-        { error: 'an object whose mode is "iamUser", "provided" (with accessKeyId, secretAccessKey), "serviceAccountRole" or "nodeRole"' },
-    )
-    .superRefine((credentials, ctx) => {
-        const fields = CREDENTIAL_FIELDS[credentials.mode];
-        for (const field of fields.required) {
-            if ((credentials as Record<string, unknown>)[field] === undefined) {
-                ctx.addIssue({
-                    code: "custom",
-                    path: [field],
-                    input: undefined,
-                    message: `a value: mode "${credentials.mode}" requires it`,
-                });
-            }
-        }
-        for (const [field, value] of Object.entries(credentials)) {
-            if (field !== "mode" && value !== undefined && ![...fields.required, ...fields.optional].includes(field)) {
-                ctx.addIssue({
-                    code: "custom",
-                    path: [field],
-                    input: value,
-                    message: `nothing: mode "${credentials.mode}" takes no ${field}`,
-                });
-            }
-        }
-    });
 
 const existingVpc = z.strictObject(
     {
@@ -373,10 +271,3 @@ export const argsSchema = z.strictObject(
 
 /** The argument names, in the order they are documented. */
 export const ARGUMENT_NAMES = Object.keys(argsSchema.shape) as (keyof typeof argsSchema.shape)[];
-
-/** Checks one value against a rule: a problem, or undefined when it is fine. */
-export function checkValue(argument: string, rule: z.ZodType, value: unknown): ArgumentProblem | undefined {
-    const result = rule.safeParse(value, { reportInput: true });
-    if (result.success) return undefined;
-    return { argument, value, allowed: result.error.issues[0].message };
-}

@@ -10,7 +10,7 @@ import {
     resolveSettings as resolveGiven,
 } from "../components";
 import { ResolveContext } from "../components/settings";
-import { checkValue, valueRules } from "../components/valueRules";
+import { checkValue, valueRules } from "../components/inputRules";
 import { withAdmins } from "./harness";
 
 // The rules below are about other arguments: they run with the tests' admin allow list, which an
