@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { mockCloud, quiescence } from "../tools/mockCloud";
 
 const root = join(__dirname, "..");
-const PEERS = ["@pulumi/aws", "@pulumi/awsx", "@pulumi/eks", "@pulumi/pulumi"];
+const PEERS = ["@pulumi/aws", "@pulumi/awsx", "@pulumi/eks", "@pulumi/kubernetes", "@pulumi/pulumi"];
 
 interface PackageJson {
     name: string;
