@@ -68,6 +68,7 @@ export interface Settings {
     vpcPeering: PeerSpec[];
     tags: Record<string, string>;
     protectData: boolean;
+    inClusterObjects: boolean;
 }
 
 /** The allow list a load balancer gets when none is given: open when internet-facing, the VPC and its peers when internal. */
@@ -163,6 +164,7 @@ export function resolveSettings(args: CortexSecureClusterArgs = {}, context: Res
         vpcPeering,
         tags: given.tags ?? {},
         protectData: given.protectData ?? DEFAULTS.protectData,
+        inClusterObjects: given.inClusterObjects ?? DEFAULTS.inClusterObjects,
     };
 }
 
