@@ -25,6 +25,15 @@ export function withoutSecrets(value: unknown): unknown {
     return Object.fromEntries(Object.entries(record).map(([key, child]) => [key, withoutSecrets(child)]));
 }
 
+/** A recorded value with every secret unwrapped: what the cloud receives. */
+export function revealed(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(revealed);
+    if (value === null || typeof value !== "object") return value;
+    const record = value as Record<string, unknown>;
+    if (record[SECRET_SIGNATURE.key] === SECRET_SIGNATURE.value) return revealed(record.value);
+    return Object.fromEntries(Object.entries(record).map(([key, child]) => [key, revealed(child)]));
+}
+
 /** The plain (non-secret) text of what a resource was registered with, and of a component's registered outputs. */
 export function plainText(resource: RecordedResource): string {
     return JSON.stringify([withoutSecrets(resource.options.serializedInputs), withoutSecrets(resource.outputs ?? {})]);
