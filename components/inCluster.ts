@@ -211,7 +211,7 @@ export function apiServerAccessNotes(
 ): string[] {
     if (!settings.inClusterObjects) return [];
     const failure =
-        "Otherwise creating them fails after the cluster exists, with `configured Kubernetes cluster is unreachable: … dial tcp …:443: i/o timeout` " +
+        "Otherwise creating the in-cluster objects fails after the cluster exists, with `configured Kubernetes cluster is unreachable: … dial tcp …:443: i/o timeout` " +
         "(kubectl: `Unable to connect to the server`).";
     const client =
         "`pulumi up` talks to the cluster's API endpoint from the machine it runs on, with that machine's AWS identity and the `aws` CLI (kubeconfig `aws eks get-token`).";
