@@ -485,4 +485,16 @@ export interface CortexSecureClusterArgs {
      * @default true
      */
     protectData?: boolean;
+    /**
+     * The in-cluster end of the component's doors, through a Kubernetes provider on the new
+     * cluster: NodePort Services in `istio-system` that bring the load balancers' NodePorts
+     * (`loadBalancerNodePorts`) to Cortex's ingress gateways, the Secret `default/aws-credentials`
+     * with the runtime keys (0.18 and 0.25 with `iamUser` or `provided` keys), and the ConfigMap
+     * `default/cluster-config` holding `cortexClusterConfig`. `pulumi up` must then reach the
+     * cluster's API endpoint: from inside `clusterEndpointPublicAccessCidrs`, or from inside the
+     * VPC or a peer when public access is off. `false`: none of them is created, and they must be
+     * made by hand (or by whatever manages the cluster's contents).
+     * @default true
+     */
+    inClusterObjects?: boolean;
 }

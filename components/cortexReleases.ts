@@ -50,7 +50,56 @@ export interface CortexRelease {
     requiresApiGateway: boolean;
     /** The root volume types the release's cluster.yaml takes (`instance_volume_type`). */
     knownVolumeTypes: readonly string[];
+    /** Cortex's two Istio ingress gateways, which the load balancers' traffic must reach. */
+    ingressGateways: IngressGateways;
 }
+
+/** One of Cortex's Istio ingress gateways as the release installs it. */
+export interface IngressGateway {
+    /** Cortex's own Service (type LoadBalancer) and Deployment of the gateway. */
+    serviceName: string;
+    /** The labels of the gateway's pods; Cortex's own Service selects exactly these. */
+    podLabels: Readonly<Record<string, string>>;
+    /** Where the gateway's envoy serves plain HTTP, in the pod. */
+    httpPort: number;
+    /** Where it serves TLS (Cortex's self-signed certificate), in the pod. */
+    httpsPort: number;
+}
+
+/** Where Cortex's gateways run, and how to reach their pods. */
+export interface IngressGateways {
+    namespace: string;
+    /** The Istio release Cortex installs; how its gateways bind ports changed across them. */
+    istioVersion: string;
+    operator: IngressGateway;
+    apis: IngressGateway;
+}
+
+// Istio versions: images/manager/Dockerfile at each tag. Gateway names and pod labels are the same in every release: manager/manifests/istio-values.yaml@v0.18.0
+// (:25-30, :68-73), istio.yaml.j2@v0.25.0 (:35-40, :90-95), istio.yaml.j2@v0.42.1 (:55-60, :104-109).
+// Ports: each gateway's Gateway resource has servers on 80 (HTTP) and 443 (HTTPS with the self-signed
+// istio-customgateway-certs; the apis one plain HTTP on 443 when ssl_certificate_arn is set, v0.25+).
+// v0.25 and v0.42 set `runAsRoot: true` (istio.yaml.j2 :162, :173), so envoy binds 80 and 443
+// themselves (Istio 1.7+ otherwise remaps to 8080/8443), as Cortex's Services target them.
+// v0.18 (Istio 1.4) binds a Gateway server's own port number in the pod; its operator Service
+// targets 80 and 443 (istio-values.yaml:48-52), which proves it for the operator gateway, and the
+// apis gateway runs the same chart with the same servers (apis.yaml@v0.18.0).
+const gateways = (istioVersion: string): IngressGateways => ({
+    namespace: "istio-system",
+    istioVersion,
+    operator: {
+        serviceName: "ingressgateway-operator",
+        podLabels: { app: "operator-istio-gateway", istio: "ingressgateway-operator" },
+        httpPort: 80,
+        httpsPort: 443,
+    },
+    apis: {
+        serviceName: "ingressgateway-apis",
+        podLabels: { app: "apis-istio-gateway", istio: "ingressgateway-apis" },
+        httpPort: 80,
+        httpsPort: 443,
+    },
+});
 
 const families = (list: string) => new Set(list.split(" "));
 
@@ -86,6 +135,7 @@ export const CORTEX_RELEASES: Record<CortexVersion, CortexRelease> = {
         },
         requiresApiGateway: true,
         knownVolumeTypes: ["gp2", "io1", "sc1", "st1"],
+        ingressGateways: gateways("1.4.2"),
     },
     "0.25": {
         tag: "v0.25.0",
@@ -106,6 +156,7 @@ export const CORTEX_RELEASES: Record<CortexVersion, CortexRelease> = {
         },
         requiresApiGateway: false,
         knownVolumeTypes: ["gp2", "io1", "sc1", "st1"],
+        ingressGateways: gateways("1.7.3"),
     },
     "0.42": {
         tag: "v0.42.1",
@@ -135,6 +186,7 @@ export const CORTEX_RELEASES: Record<CortexVersion, CortexRelease> = {
         },
         requiresApiGateway: false,
         knownVolumeTypes: ["gp2", "gp3", "io1", "sc1", "st1"],
+        ingressGateways: gateways("1.11.8"),
     },
 };
 

@@ -12,6 +12,7 @@ import { createClusterAccess } from "./clusterAccess";
 import { CLUSTER_NAME_TAG, CORTEX_SECURE_CLUSTER_TYPE } from "./constants";
 import { createComponentKey } from "./encryption";
 import { createIdentity } from "./identity";
+import { apiServerAccessNotes, createInClusterObjects } from "./inCluster";
 import { createLoadBalancers } from "./loadBalancers";
 import { createNetwork, subnetZones } from "./network";
 import { createNodeGroups } from "./nodeGroups";
@@ -187,6 +188,21 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
             .apply(([regionName, bucketName, availabilityZones, subnets, sslCertificateArn]) =>
                 clusterConfigYaml(settings, { region: regionName, bucketName, availabilityZones, subnets, sslCertificateArn }),
             );
+
+        if (settings.inClusterObjects) {
+            if (!settings.clusterEndpointPublicAccess) pulumi.log.warn(apiServerAccessNotes(settings).join(" "), this);
+            createInClusterObjects({
+                name,
+                settings,
+                kubeconfig: cluster.kubeconfig,
+                runtimeKeys:
+                    identity.runtimeAccessKeyId && identity.runtimeSecretAccessKey
+                        ? { accessKeyId: identity.runtimeAccessKeyId, secretAccessKey: identity.runtimeSecretAccessKey }
+                        : undefined,
+                clusterConfig: this.cortexClusterConfig,
+                parent,
+            });
+        }
 
         this.registerOutputs({
             // What was asked for, in the terms the policy pack and a review check against.

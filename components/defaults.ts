@@ -32,6 +32,7 @@ export const DEFAULTS = {
     vpcPeering: [],
     tags: {},
     protectData: true,
+    inClusterObjects: true,
     serviceAccount: { namespace: "default", serviceAccount: "operator" },
 } as const;
 

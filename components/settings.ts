@@ -85,6 +85,7 @@ export interface Settings {
     vpcPeering: PeerSpec[];
     tags: Record<string, string>;
     protectData: boolean;
+    inClusterObjects: boolean;
 }
 
 /**
@@ -194,6 +195,7 @@ export function resolveSettings(args: CortexSecureClusterArgs = {}, context: Res
         vpcPeering,
         tags: given.tags ?? {},
         protectData: given.protectData ?? DEFAULTS.protectData,
+        inClusterObjects: given.inClusterObjects ?? DEFAULTS.inClusterObjects,
     };
 }
 

@@ -265,6 +265,7 @@ export const argsSchema = z.strictObject(
         vpcPeering: z.array(peerSpec, { error: "a list of peers" }).optional(),
         tags: tags.optional(),
         protectData: bool.optional(),
+        inClusterObjects: bool.optional(),
     },
     { error: "an object of CortexSecureCluster arguments" },
 );

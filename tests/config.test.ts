@@ -42,7 +42,7 @@ describe("parseStackConfig", () => {
         const line = lineAbout(configError(stack({ subnet_visibility: "public" })).message, "subnet_visibility");
         assert.match(
             line,
-            /got "public"; allowed: nothing: not a setting of this stack \(known: cortexVersion, clusterName, .*subnetVisibility, .*protectData\)/,
+            /got "public"; allowed: nothing: not a setting of this stack \(known: cortexVersion, clusterName, .*subnetVisibility, .*protectData, inClusterObjects\)/,
         );
     });
 

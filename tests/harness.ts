@@ -28,6 +28,31 @@ export function isSecret(output: pulumi.Output<unknown>): Promise<boolean> {
     return pulumi.isSecret(output);
 }
 
+const SECRET_SIGNATURE = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" };
+
+/** A serialized value with every secret replaced by a marker: what a diff, the state or a log shows in plain text. */
+export function withoutSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(withoutSecrets);
+    if (value === null || typeof value !== "object") return value;
+    const record = value as Record<string, unknown>;
+    if (record[SECRET_SIGNATURE.key] === SECRET_SIGNATURE.value) return "[secret]";
+    return Object.fromEntries(Object.entries(record).map(([key, child]) => [key, withoutSecrets(child)]));
+}
+
+/** A recorded value with every secret unwrapped: what the cloud receives. */
+export function revealed(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(revealed);
+    if (value === null || typeof value !== "object") return value;
+    const record = value as Record<string, unknown>;
+    if (record[SECRET_SIGNATURE.key] === SECRET_SIGNATURE.value) return revealed(record.value);
+    return Object.fromEntries(Object.entries(record).map(([key, child]) => [key, revealed(child)]));
+}
+
+/** The plain (non-secret) text of what a resource was registered with, and of a component's registered outputs. */
+export function plainText(resource: RecordedResource): string {
+    return JSON.stringify([withoutSecrets(resource.options.serializedInputs), withoutSecrets(resource.outputs ?? {})]);
+}
+
 /** What one build registered, and ways to find it. */
 export class Built {
     constructor(

@@ -46,6 +46,8 @@ const named = (b: Built, type: string, suffix: string) => b.ofType(type).filter(
  */
 function isTaggable(type: string): boolean {
     const [pkg, module, name] = type.split(":");
+    // Providers take no tags, and Kubernetes objects have labels, not AWS tags.
+    if (pkg === "pulumi") return false;
     const file = pkg === "aws" ? `${module}.js` : `${module === "index" ? "" : `${module}/`}${name[0].toLowerCase()}${name.slice(1)}.js`;
     return readFileSync(require.resolve(`@pulumi/${pkg}/${file}`), "utf8").includes('resourceInputs["tags"]');
 }

@@ -10,7 +10,7 @@ import { BUILD_STAMP, buildInputsHash } from "../tools/buildInputs";
 import { mockCloud, quiescence } from "../tools/mockCloud";
 
 const root = join(__dirname, "..");
-const PEERS = ["@pulumi/aws", "@pulumi/awsx", "@pulumi/eks", "@pulumi/pulumi"];
+const PEERS = ["@pulumi/aws", "@pulumi/awsx", "@pulumi/eks", "@pulumi/kubernetes", "@pulumi/pulumi"];
 
 interface PackageJson {
     name: string;

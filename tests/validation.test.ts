@@ -439,6 +439,14 @@ const RULES: Rule[] = [
         allowed: ["true or false"],
         good: { protectData: false },
     },
+    {
+        rule: "inClusterObjects not a boolean",
+        bad: { inClusterObjects: "yes" },
+        argument: "inClusterObjects",
+        shown: '"yes"',
+        allowed: ["true or false"],
+        good: { inClusterObjects: false },
+    },
     // load balancers
     {
         rule: "apiLoadBalancerScheme misspelt",
@@ -1406,6 +1414,7 @@ describe("resolveSettings: the defaults", () => {
             vpcPeering: [],
             tags: {},
             protectData: true,
+            inClusterObjects: true,
         });
         assert.match(DEFAULT_KUBERNETES_VERSION, /^1\.\d+$/);
     });

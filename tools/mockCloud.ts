@@ -32,6 +32,10 @@ export interface RegistrationOptions {
     custom: boolean;
     /** The URNs each input's value came from, as the engine records them. */
     propertyDependencies: Record<string, string[]>;
+    /** The explicit provider (`URN::id`), or "" for the default one. */
+    provider: string;
+    /** The inputs as the engine gets them, secrets wrapped in their marker. */
+    serializedInputs: Record<string, unknown>;
 }
 
 const optionsByResource = new Map<string, RegistrationOptions>();
@@ -45,6 +49,8 @@ interface RegisterResourceRequestLike {
     getProtect(): boolean | undefined;
     getCustom(): boolean;
     getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
+    getProvider(): string;
+    getObject(): { toJavaScript(): unknown } | undefined;
 }
 
 /**
@@ -76,6 +82,8 @@ export function recordRegistrationOptions(monitor: object): void {
             protect: req.getProtect() ?? false,
             custom: req.getCustom(),
             propertyDependencies,
+            provider: req.getProvider(),
+            serializedInputs: (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
         });
         return register(req, tracked(callback));
     };
@@ -424,6 +432,26 @@ function customState(type: string, name: string, inputs: Inputs): { id: string; 
     }
 }
 
+/**
+ * The Kubernetes provider and the objects made through it, as the API server answers: an object's
+ * id is `namespace/name`, its metadata gains a uid, a Service a cluster IP.
+ */
+function kubernetesState(type: string, name: string, inputs: Inputs): { id: string; state: Inputs } {
+    if (type === "pulumi:providers:kubernetes") return { id: fakeId("k8sprovider", name), state: inputs };
+    const metadata = (inputs.metadata ?? {}) as Inputs;
+    const objectName = (metadata.name as string | undefined) ?? `${name}-${createHash("sha1").update(name).digest("hex").slice(0, 8)}`;
+    const namespace = metadata.namespace as string | undefined;
+    const state: Inputs = {
+        ...inputs,
+        metadata: { ...metadata, name: objectName, uid: createHash("sha1").update(`${type}/${name}`).digest("hex").slice(0, 32) },
+    };
+    if (type === "kubernetes:core/v1:Service") {
+        const octets = createHash("sha1").update(name).digest();
+        state.spec = { ...((inputs.spec ?? {}) as Inputs), clusterIP: `10.100.${octets[0]}.${octets[1]}` };
+    }
+    return { id: namespace ? `${namespace}/${objectName}` : objectName, state };
+}
+
 export const mocks: pulumi.runtime.Mocks = {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
         let result: { id: string | undefined; state: Inputs };
@@ -438,7 +466,11 @@ export const mocks: pulumi.runtime.Mocks = {
                 result = { id: undefined, state: managedNodeGroupState(args.name, args.inputs) };
                 break;
             default:
-                result = args.custom ? customState(args.type, args.name, args.inputs) : { id: undefined, state: {} };
+                if (args.type === "pulumi:providers:kubernetes" || args.type.startsWith("kubernetes:")) {
+                    result = kubernetesState(args.type, args.name, args.inputs);
+                } else {
+                    result = args.custom ? customState(args.type, args.name, args.inputs) : { id: undefined, state: {} };
+                }
         }
         const options = optionsByResource.get(`${args.type}::${args.name}`) ?? {
             parent: "",
@@ -447,6 +479,8 @@ export const mocks: pulumi.runtime.Mocks = {
             protect: false,
             custom: args.custom ?? false,
             propertyDependencies: {},
+            provider: args.provider ?? "",
+            serializedInputs: {},
         };
         const urn = urnOf(args.type, args.name, options.parent);
         mockCloud.resources.push({

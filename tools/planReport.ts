@@ -3,6 +3,7 @@
 import { CORTEX_RELEASES } from "../components/cortexReleases";
 import { CORTEX_SECURE_CLUSTER_TYPE } from "../components/constants";
 import { DEFAULTS } from "../components/defaults";
+import { apiServerAccessNotes, BridgePort, InClusterObjectPlan, planInClusterObjects } from "../components/inCluster";
 import { cortexNodeLabels } from "../components/nodeGroups";
 import { NodeGroupSettings, Settings } from "../components/settings";
 import { Finding, PlannedResource, reveal, RULES } from "../policy/rules";
@@ -110,6 +111,13 @@ export function securitySummary(resource: PlannedResource, all: PlannedResource[
             return `${p.vpcEndpointType} ${p.serviceName}`;
         case "aws:ec2/flowLog:FlowLog":
             return `${p.trafficType} traffic to ${p.logDestinationType}`;
+        case "pulumi:providers:kubernetes":
+            return "Kubernetes provider on the cluster's kubeconfig (secret)";
+        case "kubernetes:core/v1:Namespace":
+        case "kubernetes:core/v1:Service":
+        case "kubernetes:core/v1:Secret":
+        case "kubernetes:core/v1:ConfigMap":
+            return kubernetesObjectLine(resource);
         default:
             return "";
     }
@@ -354,6 +362,97 @@ function cortexSection(input: PlanInputs): string[] {
     return lines;
 }
 
+/** One in-cluster object in a line: a Secret only by name and keys, never its values. */
+function objectLine(object: InClusterObjectPlan): string {
+    switch (object.kind) {
+        case "Namespace":
+            return `Namespace ${object.name} (kept on delete: Cortex's gateways live there too)`;
+        case "Service": {
+            const selects = Object.entries(object.selector)
+                .map(([key, value]) => `${key}=${value}`)
+                .join(", ");
+            const ports = object.ports
+                .map((port) => `${port.name} ${port.port}->${port.targetPort} on NodePort ${port.nodePort}`)
+                .join("; ");
+            return `Service ${object.namespace}/${object.name}: ${object.type}, selects ${selects} (Cortex's ${object.gateway} gateway pods); ${ports}; externalTrafficPolicy ${object.externalTrafficPolicy}`;
+        }
+        case "Secret":
+            return `Secret ${object.namespace}/${object.name}: keys ${object.keys.join(", ")} (the runtime keys; values secret, not shown)`;
+        case "ConfigMap":
+            return `ConfigMap ${object.namespace}/${object.name}: key ${object.keys.join(", ")} (cortexClusterConfig)`;
+    }
+}
+
+/** A value the mock monitor recorded with its secret marker, unwrapped (only its keys are ever shown). */
+function unwrapSecret(value: unknown): Props {
+    const record = (value ?? {}) as Props;
+    return record["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270" ? (record.value as Props) : record;
+}
+
+/** A registered Kubernetes object as the plan shows it, read back from its inputs. */
+function kubernetesObjectLine(resource: PlannedResource): string {
+    const p = props(resource);
+    const metadata = p.metadata as { name: string; namespace?: string };
+    const kind = resource.type.split(":").pop()!;
+    switch (kind) {
+        case "Namespace":
+            return objectLine({ kind, name: metadata.name });
+        case "Service": {
+            const spec = p.spec as {
+                type: "NodePort";
+                selector: Record<string, string>;
+                ports: BridgePort[];
+                externalTrafficPolicy: "Cluster";
+            };
+            const gateway = String(spec.selector.istio ?? "").replace("ingressgateway-", "") as "apis" | "operator";
+            return objectLine({
+                kind,
+                gateway,
+                namespace: metadata.namespace!,
+                name: metadata.name,
+                cortexService: "",
+                ...spec,
+            });
+        }
+        case "Secret":
+            return objectLine({
+                kind,
+                namespace: metadata.namespace!,
+                name: metadata.name,
+                keys: Object.keys(unwrapSecret(p.stringData)),
+            });
+        default:
+            return objectLine({
+                kind: "ConfigMap",
+                namespace: metadata.namespace!,
+                name: metadata.name,
+                keys: Object.keys((p.data ?? {}) as Props),
+            });
+    }
+}
+
+/** What the component makes inside the cluster, how `pulumi up` reaches it, and the second door Cortex would open. */
+function inClusterSection(input: PlanInputs): string[] {
+    const { settings, resources } = input;
+    const objects = resources.filter((resource) => resource.type.startsWith("kubernetes:"));
+    const lines: string[] = [];
+    if (settings.inClusterObjects) {
+        lines.push("Through a Kubernetes provider on the cluster's own kubeconfig:");
+        for (const object of objects) lines.push(`  ${kubernetesObjectLine(object)}`);
+        lines.push("Reaching the API server during `pulumi up`:", ...apiServerAccessNotes(settings).map((note) => `  ${note}`));
+    } else {
+        lines.push("Nothing (inClusterObjects is off). Make these by hand, or Cortex finds no traffic and no credentials:");
+        for (const object of planInClusterObjects({ ...settings, inClusterObjects: true })) lines.push(`  ${objectLine(object)}`);
+    }
+    const gateways = CORTEX_RELEASES[settings.cortexVersion].ingressGateways;
+    lines.push(
+        `Risk: Cortex's own gateway Services ${gateways.namespace}/${gateways.operator.serviceName} and ${gateways.namespace}/${gateways.apis.serviceName} are ` +
+            "of type LoadBalancer: installed as Cortex ships them, the cloud provider opens a second load balancer for each, outside these allow lists. " +
+            'Install them as ClusterIP Services (see the README, "Inside the cluster").',
+    );
+    return lines;
+}
+
 function findingsSection(findings: Finding[]): string[] {
     if (findings.length === 0) return [`No findings: all ${RULES.length} rules of the policy pack pass.`];
     return findings.map((finding) => `[${finding.enforcementLevel}] ${finding.rule}: ${finding.message}`);
@@ -370,6 +469,7 @@ export function renderPlan(input: PlanInputs, diagramPath: string): string {
         ["Who can reach what", reachSection(input)],
         ["Identities and what they may do", identitySection(input)],
         [`What Cortex ${CORTEX_RELEASES[input.settings.cortexVersion].tag} will find`, cortexSection(input)],
+        ["Inside the cluster", inClusterSection(input)],
         ["Policy pack findings", findingsSection(input.findings)],
         ["Stack outputs (placeholders where AWS computes them)", outputsSection(input.outputs)],
         ["Network diagram", [`Mermaid diagram written to ${diagramPath}`]],
