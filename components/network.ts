@@ -3,6 +3,7 @@ import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_GROUP_NAMES } from "./encryption";
 import { PolicyDocument, policyJson } from "./policyDocument";
+import { SubnetVisibility } from "./args";
 import { Settings } from "./settings";
 
 /** What the other parts need to know of the network. */
@@ -13,16 +14,28 @@ export interface Network {
     publicSubnetIds: pulumi.Output<string[]>;
     privateSubnetIds: pulumi.Output<string[]>;
     /**
-     * The route tables that get routes to peers and the S3 gateway endpoint, and how many there are,
-     * known before their ids (during a preview) so one route per table can be declared up front.
+     * The route tables the S3 gateway endpoint serves (a new VPC's all, an existing VPC's given ones,
+     * which also get the routes to peers), and how many there are, known before their ids (during a
+     * preview) so one route per table can be declared up front.
      */
     routeTables: { ids: pulumi.Output<string[]>; count: number | undefined };
+    /** A new VPC's subnets, so peering can pick them by tier and zone; undefined for an existing VPC. */
+    newVpcSubnets: NewVpcSubnets | undefined;
     /** The subnets the nodes live in, per `subnetVisibility`. */
     nodeSubnetIds: pulumi.Output<string[]>;
     /** The VPC flow log, when `flowLogs` is on. */
     flowLogId?: pulumi.Output<string>;
     /** The zones a new VPC spans, in order; undefined for an existing VPC. */
     availabilityZones: pulumi.Output<string[]> | undefined;
+}
+
+/**
+ * A new VPC's subnets in awsx's order, each with its own route table and CIDR: per zone, its public
+ * then its private subnet (awsx creates each subnet's route table with it, public first).
+ */
+export interface NewVpcSubnets {
+    zoneCount: number;
+    subnets: pulumi.Output<{ routeTableId: string; cidrBlock: string }[]>;
 }
 
 /** The zone of each subnet, read from AWS (for an existing VPC, whose subnets the arguments name). */
@@ -52,6 +65,11 @@ export function defaultZoneCount(region: string | undefined): number {
 
 /** awsx gives every subnet a route table of its own: one public and one private per zone. */
 const SUBNETS_PER_ZONE = 2;
+
+/** Where a new VPC's subnet of a tier and zone is in {@link NewVpcSubnets} (and in awsx's route tables). */
+export function subnetPosition(tier: SubnetVisibility, zone: number): number {
+    return zone * SUBNETS_PER_ZONE + (tier === "public" ? 0 : 1);
+}
 
 const AWSX_NAT_STRATEGY = { none: "None", single: "Single", highly_available: "OnePerAz" } as const;
 
@@ -165,6 +183,14 @@ function newNetwork(name: string, settings: NetworkSettings, tags: Record<string
             ids: vpc.routeTables.apply((tables) => pulumi.all(tables.map((table) => table.id))),
             count: zoneCount * SUBNETS_PER_ZONE,
         },
+        newVpcSubnets: {
+            zoneCount,
+            subnets: pulumi
+                .all([vpc.subnets, vpc.routeTables])
+                .apply(([subnets, tables]) =>
+                    pulumi.all(subnets.map((subnet, i) => pulumi.output({ routeTableId: tables[i].id, cidrBlock: subnet.cidrBlock }))),
+                ),
+        },
         nodeSubnetIds: settings.subnetVisibility === "private" ? vpc.privateSubnetIds : vpc.publicSubnetIds,
         availabilityZones: vpc.subnets.apply((subnets) =>
             pulumi.all(subnets.map((subnet) => subnet.availabilityZone)).apply((zones) => [...new Set(zones)]),
@@ -186,6 +212,7 @@ function existingNetwork(settings: NetworkSettings, parent: pulumi.Resource): Ne
             ? { ids: pulumi.all(existing.routeTableIds), count: existing.routeTableIds.length }
             : // Every route table of the VPC; their number is not known until they are read.
               { ids: aws.ec2.getRouteTablesOutput({ vpcId }, { parent }).ids, count: undefined },
+        newVpcSubnets: undefined,
         nodeSubnetIds: settings.subnetVisibility === "private" ? privateSubnetIds : publicSubnetIds,
         availabilityZones: undefined,
     };

@@ -1,9 +1,9 @@
 import { resolveSettings } from "../components/settings";
 import { strict as assert } from "node:assert";
-import { CortexSecureClusterArgsError } from "../components";
+import { CortexSecureCluster, CortexSecureClusterArgsError } from "../components";
 import { EXISTING_VPC } from "./fixtures";
-import { build, valueOf, withAdmins } from "./harness";
-import { mockCloud } from "../tools/mockCloud";
+import { build, Built, valueOf, withAdmins } from "./harness";
+import { mockCloud, quiescence } from "../tools/mockCloud";
 
 const PEERING = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection";
 const ROUTE = "aws:ec2/route:Route";
@@ -16,27 +16,86 @@ const peerA = {
 };
 const peerB = { vpcId: "vpc-0bbbbbbbbbbbbbbb1", cidrBlock: "172.17.0.0/16", routeTableIds: ["rtb-0bbbbbbbbbbbbbb01"] };
 
+/** A new VPC's subnets of a tier, as awsx outputs them: their route tables (by association) and CIDRs. */
+function tierOf(b: Built, tier: "public" | "private"): { tables: string[]; cidrs: string[] } {
+    const vpc = b.one("awsx:ec2:Vpc").state as {
+        publicSubnetIds: string[];
+        privateSubnetIds: string[];
+        subnets: { id: string; cidrBlock: string }[];
+        routeTableAssociations: { routeTableId: string; subnetId: string }[];
+    };
+    const ids = tier === "public" ? vpc.publicSubnetIds : vpc.privateSubnetIds;
+    return {
+        tables: vpc.routeTableAssociations.filter((a) => ids.includes(a.subnetId)).map((a) => a.routeTableId),
+        cidrs: vpc.subnets.filter((subnet) => ids.includes(subnet.id)).map((subnet) => subnet.cidrBlock),
+    };
+}
+
+/** The routes through a connection: to the peer (by the cluster table) and back (by the peer table, their destinations). */
+function routesOf(b: Built, connectionId: string, peerCidr: string) {
+    const routes = b.ofType(ROUTE).filter((route) => route.inputs.vpcPeeringConnectionId === connectionId);
+    const toPeer = routes.filter((route) => route.inputs.destinationCidrBlock === peerCidr);
+    const back = new Map<string, string[]>();
+    for (const route of routes.filter((candidate) => !toPeer.includes(candidate))) {
+        const table = route.inputs.routeTableId as string;
+        back.set(table, [...(back.get(table) ?? []), route.inputs.destinationCidrBlock as string].sort());
+    }
+    return { toPeer: toPeer.map((route) => route.inputs.routeTableId as string).sort(), back };
+}
+
+const sorted = (values: string[]) => [...values].sort();
+
 describe("VPC peering", () => {
-    it("one peer: one accepted connection, a route to it in every cluster route table, a route back in each peer table", async () => {
-        const b = await build({ vpcCidr: "10.0.0.0/16", vpcPeering: [peerA], operatorLoadBalancerScheme: "internal" });
+    it("private nodes, internet-facing load balancers: routes to the peer in the private subnets' tables only, back to those subnets only", async () => {
+        const b = await build({ vpcCidr: "10.0.0.0/16", vpcPeering: [peerA] });
         const connection = b.one(PEERING);
         const vpcId = await valueOf(b.cluster.vpcId);
         assert.deepEqual([connection.inputs.vpcId, connection.inputs.peerVpcId, connection.inputs.autoAccept], [vpcId, peerA.vpcId, true]);
         assert.equal(connection.inputs.peerOwnerId, undefined);
 
-        const clusterTables = (b.one("awsx:ec2:Vpc").state.routeTables as { id: string }[]).map((table) => table.id);
-        assert.equal(clusterTables.length, 6, "a public and a private route table in each of 3 zones");
-        const routes = b.ofType(ROUTE);
-        const toPeer = routes.filter((route) => route.inputs.destinationCidrBlock === peerA.cidrBlock);
-        assert.deepEqual(toPeer.map((route) => route.inputs.routeTableId).sort(), [...clusterTables].sort());
-        assert.ok(toPeer.every((route) => route.inputs.vpcPeeringConnectionId === connection.id));
+        const [publicTier, privateTier] = [tierOf(b, "public"), tierOf(b, "private")];
+        assert.equal(privateTier.tables.length, 3, "a private subnet with its own route table in each of 3 zones");
+        const { toPeer, back } = routesOf(b, connection.id, peerA.cidrBlock);
+        assert.deepEqual(toPeer, sorted(privateTier.tables));
+        assert.ok(!toPeer.some((table) => publicTier.tables.includes(table)), "the public subnets get no route to the peer");
 
-        const back = routes.filter((route) => route.inputs.destinationCidrBlock === "10.0.0.0/16");
-        assert.deepEqual(back.map((route) => route.inputs.routeTableId).sort(), peerA.routeTableIds);
-        assert.ok(back.every((route) => route.inputs.vpcPeeringConnectionId === connection.id));
-        assert.equal(routes.length, clusterTables.length + peerA.routeTableIds.length);
+        // awsx's split of 10.0.0.0/16: per zone a /19 public, then a /19 private.
+        assert.deepEqual(sorted(privateTier.cidrs), ["10.0.160.0/19", "10.0.32.0/19", "10.0.96.0/19"]);
+        assert.deepEqual([...back.keys()].sort(), peerA.routeTableIds);
+        for (const destinations of back.values()) assert.deepEqual(destinations, sorted(privateTier.cidrs));
+        assert.equal(b.ofType(ROUTE).length, 3 + 2 * 3, "nothing routes to or from the whole VPC CIDR");
 
         assert.deepEqual(await valueOf(b.cluster.vpcPeeringConnectionIds), [connection.id]);
+    });
+
+    it("public nodes and an internal operator load balancer: routes in both tiers' tables, back to every subnet", async () => {
+        const b = await build({
+            vpcCidr: "10.0.0.0/16",
+            subnetVisibility: "public",
+            operatorLoadBalancerScheme: "internal",
+            vpcPeering: [peerB],
+        });
+        const { toPeer, back } = routesOf(b, b.one(PEERING).id, peerB.cidrBlock);
+        const [publicTier, privateTier] = [tierOf(b, "public"), tierOf(b, "private")];
+        assert.deepEqual(toPeer, sorted([...publicTier.tables, ...privateTier.tables]));
+        assert.deepEqual(back.get(peerB.routeTableIds[0]), sorted([...publicTier.cidrs, ...privateTier.cidrs]));
+        assert.equal(toPeer.length + back.get(peerB.routeTableIds[0])!.length, 12);
+    });
+
+    it("public nodes and internet-facing load balancers: routes in the public subnets' tables only", async () => {
+        const b = await build({ subnetVisibility: "public", vpcPeering: [peerB] });
+        const { toPeer, back } = routesOf(b, b.one(PEERING).id, peerB.cidrBlock);
+        assert.deepEqual(toPeer, sorted(tierOf(b, "public").tables));
+        assert.deepEqual(back.get(peerB.routeTableIds[0]), sorted(tierOf(b, "public").cidrs));
+    });
+
+    it("declares every route while the component is constructed, so a preview shows them before the VPC exists", async () => {
+        const cluster = new CortexSecureCluster("peering-up-front", withAdmins({ vpcPeering: [peerA] }));
+        // Pulumi adds each resource to its parent when it is constructed; one made in an apply would come later.
+        const children = (cluster as unknown as { __childResources: Set<{ __pulumiType: string }> }).__childResources;
+        const declared = [...children].filter((child) => child.__pulumiType === ROUTE).length;
+        await quiescence();
+        assert.equal(declared, 3 + 2 * 3, "3 private route tables to the peer; 2 peer tables back to 3 private subnets");
     });
 
     it("admits the peer CIDR on internal load balancers only", async () => {
@@ -56,20 +115,20 @@ describe("VPC peering", () => {
         assert.deepEqual(sourcesOf("api"), ["0.0.0.0/0"]);
     });
 
-    it("two peers don't cross: each route goes to its own peer's CIDR through its own connection", async () => {
+    it("two peers don't cross: each route goes to its own peer, or back from its own peer's tables, through its own connection", async () => {
         const b = await build({ vpcCidr: "10.0.0.0/16", vpcPeering: [peerA, peerB] });
         const [connectionA, connectionB] = [b.one(PEERING, "-peer-0"), b.one(PEERING, "-peer-1")];
-        const routes = b.ofType(ROUTE);
-        for (const route of routes) {
+        const privateTier = tierOf(b, "private");
+        for (const route of b.ofType(ROUTE)) {
             const viaA = route.inputs.vpcPeeringConnectionId === connectionA.id;
             const viaB = route.inputs.vpcPeeringConnectionId === connectionB.id;
             assert.ok(viaA !== viaB, route.name);
-            if (route.inputs.destinationCidrBlock === "10.0.0.0/16") {
-                // A route back lives in its own peer's tables only.
-                const peer = viaA ? peerA : peerB;
-                assert.ok(peer.routeTableIds.includes(route.inputs.routeTableId as string), route.name);
+            const peer = viaA ? peerA : peerB;
+            if (route.inputs.destinationCidrBlock === peer.cidrBlock) {
+                assert.ok(privateTier.tables.includes(route.inputs.routeTableId as string), route.name);
             } else {
-                assert.equal(route.inputs.destinationCidrBlock, viaA ? peerA.cidrBlock : peerB.cidrBlock, route.name);
+                assert.ok(peer.routeTableIds.includes(route.inputs.routeTableId as string), route.name);
+                assert.ok(privateTier.cidrs.includes(route.inputs.destinationCidrBlock as string), route.name);
             }
         }
         assert.deepEqual(await valueOf(b.cluster.vpcPeeringConnectionIds), [connectionA.id, connectionB.id]);
@@ -90,20 +149,34 @@ describe("VPC peering", () => {
         );
         assert.deepEqual([crossRegion.inputs.autoAccept, crossRegion.inputs.peerRegion], [false, "eu-west-1"]);
         const routes = b.ofType(ROUTE);
-        assert.equal(routes.filter((route) => route.inputs.destinationCidrBlock === "192.168.0.0/16").length, 0, "no route back");
-        assert.equal(routes.length, 2 * 6, "the cluster side still routes to both peers");
+        assert.ok(
+            routes.every((route) => ["10.50.0.0/16", "10.60.0.0/16"].includes(route.inputs.destinationCidrBlock as string)),
+            "no route back",
+        );
+        assert.equal(routes.length, 2 * 3, "the cluster's private route tables still route to both peers");
         assert.deepEqual(await valueOf(b.cluster.vpcPeeringConnectionIds), [crossAccount.id, crossRegion.id]);
     });
 
-    it("routes from the route tables given for an existing VPC", async () => {
+    it("routes from the route tables given for an existing VPC, and back to the needed subnets' CIDRs as AWS reports them", async () => {
         const routeTableIds = ["rtb-0ccccccccccccccc1", "rtb-0ccccccccccccccc2"];
-        const b = await build({ existingVpc: { ...EXISTING_VPC, routeTableIds }, vpcPeering: [peerB] });
-        const toPeer = b.ofType(ROUTE).filter((route) => route.inputs.destinationCidrBlock === peerB.cidrBlock);
-        assert.deepEqual(toPeer.map((route) => route.inputs.routeTableId).sort(), routeTableIds);
-        const back = b.ofType(ROUTE).filter((route) => route.inputs.destinationCidrBlock === EXISTING_VPC.cidrBlock);
+        const cidrs = ["10.20.1.0/24", "10.20.2.0/24", "10.20.101.0/24", "10.20.102.0/24"];
+        [...EXISTING_VPC.publicSubnetIds, ...EXISTING_VPC.privateSubnetIds].forEach((id, i) => (mockCloud.subnetCidrs[id] = cidrs[i]));
+        const existingVpc = { ...EXISTING_VPC, routeTableIds };
+
+        const privateOnly = await build({ existingVpc, vpcPeering: [peerB] });
+        const { toPeer, back } = routesOf(privateOnly, privateOnly.one(PEERING).id, peerB.cidrBlock);
+        assert.deepEqual(toPeer, routeTableIds);
+        assert.deepEqual([...back.entries()], [[peerB.routeTableIds[0], ["10.20.101.0/24", "10.20.102.0/24"]]]);
+
+        const withPublicNodes = await build({
+            existingVpc,
+            subnetVisibility: "public",
+            operatorLoadBalancerScheme: "internal",
+            vpcPeering: [peerB],
+        });
         assert.deepEqual(
-            back.map((route) => route.inputs.routeTableId),
-            peerB.routeTableIds,
+            routesOf(withPublicNodes, withPublicNodes.one(PEERING).id, peerB.cidrBlock).back.get(peerB.routeTableIds[0]),
+            sorted(cidrs),
         );
     });
 

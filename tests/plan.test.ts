@@ -223,7 +223,7 @@ describe("npm run plan (the offline plan)", function () {
         assert.ok(reach.includes("Kubernetes API endpoint: private access on; public access on from 203.0.113.0/24"));
         assert.ok(
             reach.some((line) =>
-                /^Peer 10\.30\.0\.0\/16 \(vpc-0a1b2c3d4e5f67890\): accepted here; routes in 6 cluster route tables, 2 routes back$/.test(
+                /^Peer 10\.30\.0\.0\/16 \(vpc-0a1b2c3d4e5f67890\): accepted here; routes in 3 cluster route tables; routes back to 3 cluster subnets from 2 peer route tables$/.test(
                     line,
                 ),
             ),

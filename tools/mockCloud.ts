@@ -144,6 +144,8 @@ export const mockCloud = {
         "eu-west-1": ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
     } as Record<string, string[]>,
     existingRouteTableIds: ["rtb-0aaaaaaaaaaaaaaa1", "rtb-0aaaaaaaaaaaaaaa2"],
+    /** An existing subnet's CIDR as AWS reports it, by id; one not named here gets a /24 derived from its id. */
+    subnetCidrs: {} as Record<string, string>,
     /** Who runs `pulumi up`, as sts:GetCallerIdentity says: a user, or an assumed-role session. */
     callerArn: DEPLOYER_ARN,
     resources: [] as RecordedResource[],
@@ -151,6 +153,7 @@ export const mockCloud = {
     reset(): void {
         this.region = "us-west-2";
         this.callerArn = DEPLOYER_ARN;
+        this.subnetCidrs = {};
     },
 };
 
@@ -172,13 +175,24 @@ function vpcState(name: string, inputs: Inputs): Inputs {
         { type: "Public" },
         { type: "Private" },
     ];
+    // awsx's "Auto" CIDRs: the VPC split evenly among the zones, each zone's block among the specs, in spec order.
+    const [vpcBase, vpcPrefix] = String(inputs.cidrBlock ?? "10.0.0.0/16").split("/");
+    const zonePrefix = Number(vpcPrefix) + Math.ceil(Math.log2(zones.length));
+    const subnetPrefix = zonePrefix + Math.ceil(Math.log2(specs.length));
+    const baseAddress = vpcBase.split(".").reduce((address, octet) => address * 256 + Number(octet), 0);
+    const cidrOf = (zoneIndex: number, specIndex: number) => {
+        const address = baseAddress + zoneIndex * 2 ** (32 - zonePrefix) + specIndex * 2 ** (32 - subnetPrefix);
+        return `${[24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".")}/${subnetPrefix}`;
+    };
+    // awsx creates each zone's subnets (and their route tables) public first, then private, then isolated.
+    const creationOrder = ["Public", "Private", "Isolated"];
     const strategy = ((inputs.natGateways as { strategy?: string } | undefined)?.strategy ?? "OnePerAz").toLowerCase();
     const vpcId = fakeId("vpc", name);
     const subnets: Inputs[] = [];
     const routeTables: Inputs[] = [];
     const natGateways: Inputs[] = [];
     zones.forEach((zone, zoneIndex) => {
-        for (const spec of specs) {
+        for (const spec of [...specs].sort((a, b) => creationOrder.indexOf(a.type) - creationOrder.indexOf(b.type))) {
             const subnetName = `${name}-${(spec.name ?? spec.type).toLowerCase()}-${zoneIndex + 1}`;
             const subnetId = fakeId("subnet", subnetName);
             subnets.push({
@@ -186,6 +200,7 @@ function vpcState(name: string, inputs: Inputs): Inputs {
                 urn: `urn:mock::${subnetName}`,
                 vpcId,
                 availabilityZone: zone,
+                cidrBlock: cidrOf(zoneIndex, specs.indexOf(spec)),
                 mapPublicIpOnLaunch: spec.type === "Public",
                 tags: { ...(spec.tags ?? {}), SubnetType: spec.type },
                 type: spec.type,
@@ -528,9 +543,11 @@ export const mocks: pulumi.runtime.Mocks = {
                 // An existing subnet: its zone follows from its id, spread over the region's first zones.
                 const zones = (mockCloud.zonesByRegion[region] ?? [`${region}a`]).slice(0, 3);
                 const id = String(args.inputs.id);
+                const hash = createHash("sha1").update(id).digest();
                 return {
                     id,
-                    availabilityZone: zones[parseInt(createHash("sha1").update(id).digest("hex").slice(0, 4), 16) % zones.length],
+                    availabilityZone: zones[hash.readUInt16BE(0) % zones.length],
+                    cidrBlock: mockCloud.subnetCidrs[id] ?? `10.${hash[2]}.${hash[3]}.0/24`,
                     vpcId: "vpc-mock",
                 };
             }

@@ -262,10 +262,13 @@ function reachSection(input: PlanInputs): string[] {
     for (const connection of ofType(resources, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection")) {
         const cp = props(connection);
         const routes = ofType(resources, "aws:ec2/route:Route").filter((route) => props(route).vpcPeeringConnectionId === connection.id);
-        const back = routes.filter((route) => props(route).destinationCidrBlock === settings.vpcCidr).length;
+        const peerCidr = (cp.tags as Props)["cortex.dev/peer-cidr"];
+        const back = routes.filter((route) => props(route).destinationCidrBlock !== peerCidr);
+        const distinct = (key: string) => new Set(back.map((route) => JSON.stringify(props(route)[key]))).size;
         lines.push(
-            `Peer ${(cp.tags as Props)["cortex.dev/peer-cidr"]} (${cp.peerVpcId}): ${cp.autoAccept ? "accepted here" : "requested; its owner must accept"}; ` +
-                `routes in ${routes.length - back} cluster route tables, ${back} routes back`,
+            `Peer ${peerCidr} (${cp.peerVpcId}): ${cp.autoAccept ? "accepted here" : "requested; its owner must accept"}; ` +
+                `routes in ${routes.length - back.length} cluster route tables; ` +
+                `routes back to ${distinct("destinationCidrBlock")} cluster subnets from ${distinct("routeTableId")} peer route tables`,
         );
     }
     return lines;
