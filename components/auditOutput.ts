@@ -54,8 +54,11 @@ function declaredLoadBalancer(balancer: BuiltLoadBalancer, network: Network) {
     };
 }
 
-/** The `audit` output; every value in it is plain (never secret), so `pulumi stack output --json` shows it. */
-export function auditOutput(parts: AuditedParts): pulumi.Output<unknown> {
+/**
+ * The `audit` output, as JSON: every value in it is plain (never secret), so `pulumi stack output
+ * --json` shows it. A string, so every Pulumi language can carry it whatever its shape.
+ */
+export function auditOutput(parts: AuditedParts): pulumi.Output<string> {
     const { settings, network, cluster, nodeGroups, identity } = parts;
     const holder = identity.holder;
     const runtime =
@@ -80,7 +83,7 @@ export function auditOutput(parts: AuditedParts): pulumi.Output<unknown> {
                 }
               : { kind: "provided", policyArn: identity.runtimePolicyArn };
     const logGroupKms = (name: string) => ({ name, retentionInDays: settings.logRetentionDays, kmsKeyArn: parts.keyArn });
-    return pulumi.output({
+    const declared = pulumi.output({
         version: AUDIT_OUTPUT_VERSION,
         region: parts.region,
         clusterName: cluster.clusterName,
@@ -122,4 +125,5 @@ export function auditOutput(parts: AuditedParts): pulumi.Output<unknown> {
             })),
         ),
     });
+    return declared.apply((value) => JSON.stringify(value));
 }

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createApiGateway } from "./apiGateway";
 import { auditOutput } from "./auditOutput";
-import { CortexSecureClusterArgs } from "./args";
+import { CortexSecureClusterArgs, CortexVersion } from "./args";
 import { CortexCliEnvironment } from "./cliConfig";
 import { cliEnvironmentOutputs } from "./cliEnvironment";
 import { clusterConfigYaml } from "./clusterConfig";
@@ -17,6 +17,7 @@ import { createLoadBalancers } from "./loadBalancers";
 import { createNetwork, subnetZones } from "./network";
 import { createNodeGroups } from "./nodeGroups";
 import { createVpcPeering } from "./peering";
+import { hasPendingArguments, resolvePendingArguments } from "./pendingArguments";
 import { resolveSettings, Settings } from "./settings";
 import { createStorage } from "./storage";
 
@@ -33,55 +34,55 @@ const settingsOfComponent = new WeakMap<CortexSecureCluster, Settings>();
  */
 export class CortexSecureCluster extends pulumi.ComponentResource {
     /** The cluster VPC's id. */
-    public readonly vpcId: pulumi.Output<string>;
+    public readonly vpcId!: pulumi.Output<string>;
     /** The public subnets (internet-facing load balancers; the nodes when visibility is public). */
-    public readonly publicSubnetIds: pulumi.Output<string[]>;
+    public readonly publicSubnetIds!: pulumi.Output<string[]>;
     /** The private subnets (internal load balancers; the nodes when visibility is private). */
-    public readonly privateSubnetIds: pulumi.Output<string[]>;
+    public readonly privateSubnetIds!: pulumi.Output<string[]>;
     /** The EKS cluster's name. */
-    public readonly clusterName: pulumi.Output<string>;
+    public readonly clusterName!: pulumi.Output<string>;
     /** A kubeconfig for the cluster (secret). */
-    public readonly kubeconfig: pulumi.Output<string>;
+    public readonly kubeconfig!: pulumi.Output<string>;
     /** The cluster's IAM OIDC provider, for service-account roles. */
-    public readonly oidcProviderArn: pulumi.Output<string>;
+    public readonly oidcProviderArn!: pulumi.Output<string>;
     /** The API network load balancer's DNS name. */
-    public readonly apiLoadBalancerDnsName: pulumi.Output<string>;
+    public readonly apiLoadBalancerDnsName!: pulumi.Output<string>;
     /** The operator network load balancer's DNS name. */
-    public readonly operatorLoadBalancerDnsName: pulumi.Output<string>;
+    public readonly operatorLoadBalancerDnsName!: pulumi.Output<string>;
     /** Where the APIs are served: `https://` when the load balancer terminates TLS, else `http://`. */
-    public readonly apiEndpoint: pulumi.Output<string>;
+    public readonly apiEndpoint!: pulumi.Output<string>;
     /** The operator's endpoint for the Cortex CLI: `https://` + the operator load balancer's DNS name. */
-    public readonly operatorEndpoint: pulumi.Output<string>;
+    public readonly operatorEndpoint!: pulumi.Output<string>;
     /** The API Gateway invoke URL in front of the API load balancer; only with `apiGateway`. */
-    public readonly apiGatewayEndpoint: pulumi.Output<string> | undefined;
+    public readonly apiGatewayEndpoint!: pulumi.Output<string> | undefined;
     /** One peering connection id per `vpcPeering` entry, in order: the other side accepts these. */
-    public readonly vpcPeeringConnectionIds: pulumi.Output<string[]>;
+    public readonly vpcPeeringConnectionIds!: pulumi.Output<string[]>;
     /** The Cortex S3 bucket's name. */
-    public readonly bucketName: pulumi.Output<string>;
+    public readonly bucketName!: pulumi.Output<string>;
     /** The Cortex CloudWatch log group's name (the cluster name). */
-    public readonly logGroupName: pulumi.Output<string>;
+    public readonly logGroupName!: pulumi.Output<string>;
     /** The runtime's access key id: `iamUser` (plain) and `provided` (secret) modes only. */
-    public readonly runtimeAccessKeyId: pulumi.Output<string> | undefined;
+    public readonly runtimeAccessKeyId!: pulumi.Output<string> | undefined;
     /** The runtime's secret access key, a Pulumi secret: `iamUser` and `provided` modes only. */
-    public readonly runtimeSecretAccessKey: pulumi.Output<string> | undefined;
+    public readonly runtimeSecretAccessKey!: pulumi.Output<string> | undefined;
     /** The role the operator's service account assumes: `serviceAccountRole` mode only. */
-    public readonly runtimeRoleArn: pulumi.Output<string> | undefined;
+    public readonly runtimeRoleArn!: pulumi.Output<string> | undefined;
     /** The runtime policy; with `provided` keys, attach it to the identity the keys belong to. */
-    public readonly runtimePolicyArn: pulumi.Output<string>;
-    /** What the stack declared, in plain ids and values, for `cortex-secure-cluster audit` to compare with the live account. */
-    public readonly audit: pulumi.Output<unknown>;
+    public readonly runtimePolicyArn!: pulumi.Output<string>;
+    /** What the stack declared, as JSON of plain ids and values, for `cortex-secure-cluster audit` to compare with the live account. */
+    public readonly audit!: pulumi.Output<string>;
     /** The Cortex release line the cluster is built for. */
-    public readonly cortexVersion: pulumi.Output<string>;
+    public readonly cortexVersion!: pulumi.Output<CortexVersion>;
     /** The Cortex cluster configuration (`cluster.yaml`) of that release, describing what was built. */
-    public readonly cortexClusterConfig: pulumi.Output<string>;
+    public readonly cortexClusterConfig!: pulumi.Output<string>;
     /** The CLI user's access key id: only with `cliUser`. */
-    public readonly cliAccessKeyId: pulumi.Output<string> | undefined;
+    public readonly cliAccessKeyId!: pulumi.Output<string> | undefined;
     /** The CLI user's secret access key, a Pulumi secret: only with `cliUser`. */
-    public readonly cliSecretAccessKey: pulumi.Output<string> | undefined;
+    public readonly cliSecretAccessKey!: pulumi.Output<string> | undefined;
     /** The Cortex CLI environment entry (`~/.cortex/cli.yaml`); a secret as a whole when it holds the CLI user's key. */
-    public readonly cliEnvironment: pulumi.Output<CortexCliEnvironment>;
+    public readonly cliEnvironment!: pulumi.Output<CortexCliEnvironment>;
     /** The `cortex env configure` command for that environment; it names the CLI key's shell variables, never the key. */
-    public readonly cliConfigureCommand: pulumi.Output<string>;
+    public readonly cliConfigureCommand!: pulumi.Output<string>;
 
     /** The arguments with every default applied: what was actually built. */
     get settings(): Settings {
@@ -91,10 +92,36 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
     constructor(name: string, args: CortexSecureClusterArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Every rule is checked before anything is registered; Output values when they resolve.
         const checkedBy: { component?: CortexSecureCluster } = {};
-        const settings = resolveSettings(args, { stackName: pulumi.getStack(), owner: () => checkedBy.component });
+        const context = { stackName: pulumi.getStack(), owner: () => checkedBy.component };
+        // Another language may send an Output where a value decides what is built: wait for those.
+        const settings = hasPendingArguments(args) ? undefined : resolveSettings(args, context);
         super(CORTEX_SECURE_CLUSTER_TYPE, name, {}, opts);
         checkedBy.component = this;
+        if (settings) {
+            Object.assign(this, this.declare(name, settings));
+            return;
+        }
+        const declared = resolvePendingArguments(args).then(({ args: resolved, unknown }) => {
+            if (unknown.length > 0) {
+                // A preview, with values of resources not created yet: nothing can be declared now.
+                pulumi.log.warn(
+                    `${unknown.join(", ")} not known until deployment: the preview shows none of the cluster's resources`,
+                    this,
+                );
+                return undefined;
+            }
+            return this.declare(name, resolveSettings(resolved, context));
+        });
+        for (const key of Object.keys(componentOutputs({} as Declared)) as (keyof Declared)[]) {
+            // Flattened: each output keeps its own secrecy and dependencies.
+            Object.assign(this, { [key]: pulumi.output(key).apply(async () => (await declared)?.[key]) });
+        }
+    }
+
+    /** Declares every part from the checked settings; returns the outputs. */
+    private declare(name: string, settings: Settings): Declared {
         settingsOfComponent.set(this, settings);
+        const outputs = {} as Declared;
         // What every part is given: its name prefix, its parent and the tags.
         const { parent, tags } = { parent: this, tags: { ...settings.tags, [CLUSTER_NAME_TAG]: settings.clusterName } };
 
@@ -131,19 +158,19 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         });
         const region = aws.getRegionOutput({}, { parent }).region;
 
-        this.vpcId = network.vpcId;
-        this.publicSubnetIds = network.publicSubnetIds;
-        this.privateSubnetIds = network.privateSubnetIds;
-        this.clusterName = cluster.clusterName;
-        this.kubeconfig = cluster.kubeconfig;
-        this.oidcProviderArn = cluster.oidcProviderArn;
-        this.apiLoadBalancerDnsName = loadBalancers.api.dnsName;
-        this.operatorLoadBalancerDnsName = loadBalancers.operator.dnsName;
-        this.apiEndpoint = pulumi.interpolate`${settings.sslCertificateArn ? "https" : "http"}://${loadBalancers.api.dnsName}`;
-        this.operatorEndpoint = pulumi.interpolate`https://${loadBalancers.operator.dnsName}`;
-        this.apiGatewayEndpoint = apiGateway?.endpoint;
-        this.vpcPeeringConnectionIds = createVpcPeering({ name, settings, network, tags, parent });
-        this.audit = auditOutput({
+        outputs.vpcId = network.vpcId;
+        outputs.publicSubnetIds = network.publicSubnetIds;
+        outputs.privateSubnetIds = network.privateSubnetIds;
+        outputs.clusterName = cluster.clusterName;
+        outputs.kubeconfig = cluster.kubeconfig;
+        outputs.oidcProviderArn = cluster.oidcProviderArn;
+        outputs.apiLoadBalancerDnsName = loadBalancers.api.dnsName;
+        outputs.operatorLoadBalancerDnsName = loadBalancers.operator.dnsName;
+        outputs.apiEndpoint = pulumi.interpolate`${settings.sslCertificateArn ? "https" : "http"}://${loadBalancers.api.dnsName}`;
+        outputs.operatorEndpoint = pulumi.interpolate`https://${loadBalancers.operator.dnsName}`;
+        outputs.apiGatewayEndpoint = apiGateway?.endpoint;
+        outputs.vpcPeeringConnectionIds = createVpcPeering({ name, settings, network, tags, parent });
+        outputs.audit = auditOutput({
             settings,
             region,
             partition: aws.getPartitionOutput({}, { parent }).partition,
@@ -155,35 +182,35 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
             bucketName: storage.bucketName,
             keyArn,
             identity,
-            peeringConnectionIds: this.vpcPeeringConnectionIds,
+            peeringConnectionIds: outputs.vpcPeeringConnectionIds,
         });
-        this.bucketName = storage.bucketName;
-        this.logGroupName = storage.logGroupName;
-        this.runtimeAccessKeyId = identity.runtimeAccessKeyId;
-        this.runtimeSecretAccessKey = identity.runtimeSecretAccessKey;
-        this.runtimeRoleArn = identity.runtimeRoleArn;
-        this.runtimePolicyArn = identity.runtimePolicyArn;
-        this.cliAccessKeyId = identity.cliAccessKeyId;
-        this.cliSecretAccessKey = identity.cliSecretAccessKey;
+        outputs.bucketName = storage.bucketName;
+        outputs.logGroupName = storage.logGroupName;
+        outputs.runtimeAccessKeyId = identity.runtimeAccessKeyId;
+        outputs.runtimeSecretAccessKey = identity.runtimeSecretAccessKey;
+        outputs.runtimeRoleArn = identity.runtimeRoleArn;
+        outputs.runtimePolicyArn = identity.runtimePolicyArn;
+        outputs.cliAccessKeyId = identity.cliAccessKeyId;
+        outputs.cliSecretAccessKey = identity.cliSecretAccessKey;
 
         // The CLI gets the CLI user's key (or none), never the runtime's: they are different identities.
         const cli = cliEnvironmentOutputs({
             cortexVersion: settings.cortexVersion,
             stackName: pulumi.getStack(),
-            operatorEndpoint: this.operatorEndpoint,
+            operatorEndpoint: outputs.operatorEndpoint,
             cliKey:
                 identity.cliAccessKeyId && identity.cliSecretAccessKey
                     ? { accessKeyId: identity.cliAccessKeyId, secretAccessKey: identity.cliSecretAccessKey }
                     : undefined,
         });
-        this.cliEnvironment = cli.cliEnvironment;
-        this.cliConfigureCommand = cli.cliConfigureCommand;
-        this.cortexVersion = pulumi.output(settings.cortexVersion);
+        outputs.cliEnvironment = cli.cliEnvironment;
+        outputs.cliConfigureCommand = cli.cliConfigureCommand;
+        outputs.cortexVersion = pulumi.output(settings.cortexVersion);
         const existingSubnets =
             settings.existingVpc && settings.cortexVersion === "0.42"
                 ? subnetZones(settings.existingVpc[nodeSubnetTier(settings)], parent)
                 : undefined;
-        this.cortexClusterConfig = pulumi
+        outputs.cortexClusterConfig = pulumi
             .all([region, storage.bucketName, network.availabilityZones, existingSubnets, settings.sslCertificateArn])
             .apply(([regionName, bucketName, availabilityZones, subnets, sslCertificateArn]) =>
                 clusterConfigYaml(settings, { region: regionName, bucketName, availabilityZones, subnets, sslCertificateArn }),
@@ -199,7 +226,7 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
                     identity.runtimeAccessKeyId && identity.runtimeSecretAccessKey
                         ? { accessKeyId: identity.runtimeAccessKeyId, secretAccessKey: identity.runtimeSecretAccessKey }
                         : undefined,
-                clusterConfig: this.cortexClusterConfig,
+                clusterConfig: outputs.cortexClusterConfig,
                 parent,
             });
         }
@@ -217,16 +244,22 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
                 clusterAccess: { creator: clusterAccess.creator, admins: clusterAccess.admins },
                 apiGateway: settings.apiGateway ? { authorization: settings.apiGatewayAuthorization } : undefined,
             },
-            ...componentOutputs(this),
+            ...componentOutputs(outputs),
         });
+        return outputs;
     }
 }
+
+/** The outputs, as the class declares them. */
+type Declared = {
+    -readonly [K in Exclude<keyof CortexSecureCluster, keyof pulumi.ComponentResource | "settings">]: CortexSecureCluster[K];
+};
 
 /**
  * Every output of the component by name: what it registers and what the stack program exports.
  * An output a mode does not make is undefined (and so no stack output).
  */
-export function componentOutputs(cluster: CortexSecureCluster): Record<string, pulumi.Output<unknown> | undefined> {
+export function componentOutputs(cluster: Declared): Record<string, pulumi.Output<unknown> | undefined> {
     return {
         vpcId: cluster.vpcId,
         publicSubnetIds: cluster.publicSubnetIds,

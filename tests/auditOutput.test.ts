@@ -1,8 +1,7 @@
 // The stack's `audit` output is exactly what `cortex-secure-cluster audit` reads: the command's own
 // schema accepts it, it holds no secret, and it says what the stack declared.
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
-import { auditInputsSchema } from "../bin/audit/inputs";
+import { auditInputsFromStackOutputs, auditInputsSchema } from "../bin/audit/inputs";
 import { CortexSecureClusterArgs } from "../components";
 import { build, isSecret, valueOf } from "./harness";
 
@@ -10,9 +9,9 @@ const CERTIFICATE = "arn:aws:acm:us-west-2:123456789012:certificate/abcd-1234";
 
 async function auditOf(args: CortexSecureClusterArgs) {
     const b = await build(args);
-    const audit = (b.cluster as unknown as { audit: pulumi.Output<unknown> }).audit;
+    const audit = b.cluster.audit;
     assert.equal(await isSecret(audit), false, "the audit output must be readable without --show-secrets");
-    return { b, audit: auditInputsSchema.parse(await valueOf(audit)) };
+    return { b, audit: auditInputsSchema.parse(JSON.parse(await valueOf(audit))) };
 }
 
 describe("the audit output", () => {
@@ -59,5 +58,13 @@ describe("the audit output", () => {
             { connectionId: connection.id, peerVpcId: peer.vpcId, peerCidr: peer.cidrBlock, peerRouteTableIds: peer.routeTableIds },
         ]);
         assert.ok(audit.routeTableIds.length > 0);
+    });
+});
+
+describe("the audit command reads the component's audit output", () => {
+    it("takes the JSON string the stack exports", async () => {
+        const b = await build({});
+        const inputs = auditInputsFromStackOutputs(JSON.stringify({ audit: await valueOf(b.cluster.audit) }), "stdin");
+        assert.equal(inputs.clusterName, "cortex");
     });
 });

@@ -8,6 +8,8 @@ import { dirname, join, posix } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { BUILD_STAMP, buildInputsHash } from "../tools/buildInputs";
 import { mockCloud, quiescence } from "../tools/mockCloud";
+import { CORTEX_SECURE_CLUSTER_TYPE } from "../components";
+import { PluginHost } from "./pluginHost";
 
 const root = join(__dirname, "..");
 const PEERS = ["@pulumi/aws", "@pulumi/awsx", "@pulumi/eks", "@pulumi/kubernetes", "@pulumi/pulumi"];
@@ -114,10 +116,12 @@ describe("npm package", function () {
         }
     });
 
-    it("ships compiled JavaScript, declarations, the README and the LICENSE only", () => {
+    it("ships compiled JavaScript, declarations, the README and the LICENSE, and what Pulumi infers the plugin's schema from", () => {
         for (const file of tarballFiles) {
             const shippable =
                 /^(package\.json|README\.md|LICENSE)$/.test(file) ||
+                // The plugin: its manifest, and the TypeScript the schema is inferred from (entry index.ts).
+                /^(PulumiPlugin\.yaml|tsconfig\.json|index\.ts|components\/[A-Za-z]+\.ts)$/.test(file) ||
                 /^dist\/(components|bin|policy)\/.+\.(js|d\.ts)$/.test(file) ||
                 /^dist\/policy\/(PulumiPolicy\.yaml|package\.json)$/.test(file);
             assert.ok(shippable, `${file} should not be in the package`);
@@ -164,11 +168,28 @@ describe("npm package", function () {
         assert.match(merged.stdout, /operator_endpoint: https:\/\/operator\.example\.com/);
     });
 
-    it("builds dist/ on `prepare`, so the bin and main work in a fresh clone after `npm ci`", () => {
-        // npm runs the root package's prepare on `npm ci` and `npm install`, and before `npm pack`.
-        assert.equal(packageJson.scripts.prepare, "npm run build");
+    it("builds dist/ on `prepare` in a clone, and keeps the shipped dist/ in the unpacked package", () => {
+        // npm runs the root package's prepare on `npm ci` and `npm install`, and before `npm pack`;
+        // `pulumi package add` runs `npm install` in the package's folder, a clone or the unpacked package.
+        assert.match(packageJson.scripts.prepare, /existsSync\('tsconfig\.build\.json'\) && .*execSync\('npm run build'/);
+        assert.ok(existsSync(join(root, "tsconfig.build.json")), "a clone has what the build needs");
+        assert.ok(!tarballFiles.includes("tsconfig.build.json"), "the package does not, and keeps its dist/");
+        run("npm", ["run", "prepare"], installed);
+        assert.ok(existsSync(join(installed, "dist", "components", "index.js")));
         assert.equal(packageJson.scripts.prepack, undefined, "prepare already builds before packing; prepack would build twice");
         assert.match(packageJson.scripts.prebuild, /rmSync\('dist'/, "the build starts from an empty dist, so nothing stale is shipped");
+    });
+
+    it("serves the component from the unpacked package as `pulumi package add` does (run-plugin), never the stack program", async () => {
+        const host = await PluginHost.start(installed);
+        try {
+            const schema = await host.schema();
+            assert.equal(schema.name, packageJson.name);
+            assert.deepEqual(Object.keys(schema.resources), [CORTEX_SECURE_CLUSTER_TYPE]);
+            assert.ok(schema.resources[CORTEX_SECURE_CLUSTER_TYPE].inputProperties.runtimeCredentials);
+        } finally {
+            host.stop();
+        }
     });
 
     it("ships a policy pack Pulumi can run from the installed package (dist/policy)", async () => {

@@ -108,7 +108,15 @@ export class InputsError extends Error {}
 export function auditInputsFromStackOutputs(json: string, source: string): AuditInputs {
     const outputs = parseStackOutputs(json, source, "pulumi stack output --json");
     if (typeof outputs === "string") throw new InputsError(outputs);
-    const audit = outputs.audit;
+    // The component exports it as JSON (a string every Pulumi language can carry); an object is read as it is.
+    let audit = outputs.audit;
+    if (typeof audit === "string") {
+        try {
+            audit = JSON.parse(audit);
+        } catch {
+            throw new InputsError(`the audit output from ${source} is not JSON`);
+        }
+    }
     if (audit === undefined) {
         throw new InputsError(
             `the stack outputs from ${source} have no audit output: is this a cortex-secure-cluster stack, deployed with a version that exports it?`,
