@@ -8,6 +8,7 @@ import { Identity } from "./identity";
 import { BuiltLoadBalancer, LoadBalancers } from "./loadBalancers";
 import { MANAGED_NODE_POLICIES, metadataHopLimit, NodeGroups } from "./nodeGroups";
 import { Network } from "./network";
+import { Peering } from "./peering";
 import { Settings } from "./settings";
 
 /** The version of the `audit` output's shape; the audit refuses a shape it does not know. */
@@ -26,7 +27,7 @@ export interface AuditedParts {
     bucketName: pulumi.Input<string>;
     keyArn: pulumi.Input<string>;
     identity: Identity;
-    peeringConnectionIds: pulumi.Input<string[]>;
+    peering: Peering;
 }
 
 function declaredLoadBalancer(balancer: BuiltLoadBalancer, network: Network) {
@@ -92,7 +93,7 @@ export function auditOutput(parts: AuditedParts): pulumi.Output<string> {
         subnetVisibility: settings.subnetVisibility,
         publicSubnetIds: network.publicSubnetIds,
         privateSubnetIds: network.privateSubnetIds,
-        routeTableIds: settings.vpcPeering.length > 0 ? network.routeTables.ids : [],
+        routeTableIds: parts.peering.clusterRouteTableIds,
         nodeSecurityGroupId: nodeGroups.nodeSecurityGroupId,
         loadBalancers: {
             api: declaredLoadBalancer(parts.loadBalancers.api, network),
@@ -116,13 +117,17 @@ export function auditOutput(parts: AuditedParts): pulumi.Output<string> {
         logGroups: logGroupNames(settings).map(logGroupKms),
         runtime,
         ...(network.flowLogId ? { flowLog: { id: network.flowLogId, logGroupName: LOG_GROUP_NAMES.flowLogs(settings.clusterName) } } : {}),
-        peering: pulumi.output(parts.peeringConnectionIds).apply((ids) =>
-            settings.vpcPeering.map((peer, index) => ({
-                connectionId: ids[index],
-                peerVpcId: peer.vpcId,
-                peerCidr: peer.cidrBlock,
-                peerRouteTableIds: peer.ownerId === undefined && peer.region === undefined ? (peer.routeTableIds ?? []) : [],
-            })),
+        peering: pulumi.all([parts.peering.connectionIds, parts.peering.routeBackCidrs]).apply(([ids, routeBackCidrs]) =>
+            settings.vpcPeering.map((peer, index) => {
+                const local = peer.ownerId === undefined && peer.region === undefined;
+                return {
+                    connectionId: ids[index],
+                    peerVpcId: peer.vpcId,
+                    peerCidr: peer.cidrBlock,
+                    peerRouteTableIds: local ? (peer.routeTableIds ?? []) : [],
+                    routeBackCidrs: local && (peer.routeTableIds ?? []).length > 0 ? routeBackCidrs : [],
+                };
+            }),
         ),
     });
     return declared.apply((value) => JSON.stringify(value));

@@ -169,7 +169,8 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         outputs.apiEndpoint = pulumi.interpolate`${settings.sslCertificateArn ? "https" : "http"}://${loadBalancers.api.dnsName}`;
         outputs.operatorEndpoint = pulumi.interpolate`https://${loadBalancers.operator.dnsName}`;
         outputs.apiGatewayEndpoint = apiGateway?.endpoint;
-        outputs.vpcPeeringConnectionIds = createVpcPeering({ name, settings, network, tags, parent });
+        const peering = createVpcPeering({ name, settings, network, tags, parent });
+        outputs.vpcPeeringConnectionIds = peering.connectionIds;
         outputs.audit = auditOutput({
             settings,
             region,
@@ -182,7 +183,7 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
             bucketName: storage.bucketName,
             keyArn,
             identity,
-            peeringConnectionIds: outputs.vpcPeeringConnectionIds,
+            peering,
         });
         outputs.bucketName = storage.bucketName;
         outputs.logGroupName = storage.logGroupName;

@@ -42,10 +42,10 @@ export function createVpcPeering(part: {
     network: Pick<Network, "vpcId" | "routeTables" | "newVpcSubnets">;
     tags: Record<string, string>;
     parent: pulumi.Resource;
-}): pulumi.Output<string[]> {
+}): Peering {
     const { name, settings, network, tags, parent } = part;
     if (settings.vpcPeering.length === 0) {
-        return pulumi.output([]);
+        return { connectionIds: pulumi.output([]), clusterRouteTableIds: pulumi.output([]), routeBackCidrs: pulumi.output([]) };
     }
     const tiers = peerSubnetTiers(settings);
     const layout = network.newVpcSubnets;
@@ -115,5 +115,19 @@ export function createVpcPeering(part: {
         }
         return connection.id;
     });
-    return pulumi.all(connections);
+    return {
+        connectionIds: pulumi.all(connections),
+        clusterRouteTableIds: pulumi.all(clusterTables.map((table) => table.value)),
+        routeBackCidrs: pulumi.all(clusterSubnets.map((subnet) => subnet.value)),
+    };
+}
+
+/** The peering connections and where they are routed, for the outputs and the audit. */
+export interface Peering {
+    /** One per `vpcPeering` entry, in order. */
+    connectionIds: pulumi.Output<string[]>;
+    /** The cluster VPC's route tables that route to the peers. */
+    clusterRouteTableIds: pulumi.Output<string[]>;
+    /** The cluster subnets' CIDRs that a same-account peer's route tables route back to. */
+    routeBackCidrs: pulumi.Output<string[]>;
 }

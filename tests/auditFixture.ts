@@ -510,7 +510,7 @@ export async function deployProdStack(endpoint: string): Promise<{ inputs: Audit
         logGroups,
         runtime: { kind: "role", roleName: `${CLUSTER}-runtime`, policyArn, alsoAttached: [] },
         flowLog: { id: flowLogId, logGroupName: `/aws/vpc/${CLUSTER}/flow-logs` },
-        peering: [{ connectionId, peerVpcId, peerCidr, peerRouteTableIds }],
+        peering: [{ connectionId, peerVpcId, peerCidr, peerRouteTableIds, routeBackCidrs: [] }],
     };
     const runtimeUser: AuditInputs["runtime"] = {
         kind: "user",

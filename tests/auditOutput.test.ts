@@ -54,10 +54,18 @@ describe("the audit output", () => {
         const peer = { vpcId: "vpc-0aaaaaaaaaaaaaaa1", cidrBlock: "10.30.0.0/16", routeTableIds: ["rtb-0aaaaaaaaaaaaaaa1"] };
         const { b, audit } = await auditOf({ vpcPeering: [peer] });
         const connection = b.one("aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
+        // The route back covers the private subnets the nodes use, not the whole VPC; routes to the peer only in their tables.
+        const privateSubnets = b.one("awsx:ec2:Vpc").state.subnets as { type: string; cidrBlock: string }[];
         assert.deepEqual(audit.peering, [
-            { connectionId: connection.id, peerVpcId: peer.vpcId, peerCidr: peer.cidrBlock, peerRouteTableIds: peer.routeTableIds },
+            {
+                connectionId: connection.id,
+                peerVpcId: peer.vpcId,
+                peerCidr: peer.cidrBlock,
+                peerRouteTableIds: peer.routeTableIds,
+                routeBackCidrs: privateSubnets.filter((subnet) => subnet.type === "Private").map((subnet) => subnet.cidrBlock),
+            },
         ]);
-        assert.ok(audit.routeTableIds.length > 0);
+        assert.equal(audit.routeTableIds.length, 3);
     });
 });
 

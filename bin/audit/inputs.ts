@@ -94,6 +94,8 @@ export const auditInputsSchema = z.object({
             peerCidr: z.string(),
             /** The peer's route tables that route back (same account and region only). */
             peerRouteTableIds: ids.default([]),
+            /** The cluster subnets' CIDRs each of those tables routes back to (older stacks: the whole VPC CIDR). */
+            routeBackCidrs: ids.default([]),
         }),
     ),
 });

@@ -167,17 +167,25 @@ async function auditPeering(audit: Audit): Promise<void> {
         // The peer's route tables the stack routes back from (same account and region only).
         for (const peer of inputs.peering.filter((p) => p.peerRouteTableIds.length > 0)) {
             const peerTables = await routeTables(audit, { Name: "route-table-id", Values: peer.peerRouteTableIds });
+            // The cluster subnets the peer trades with (a stack from before that routed back to the whole VPC).
+            const cidrs = peer.routeBackCidrs.length > 0 ? peer.routeBackCidrs : [inputs.vpcCidr];
             for (const tableId of peer.peerRouteTableIds) {
                 const table = peerTables.find((candidate) => candidate.RouteTableId === tableId);
-                const back = table?.Routes?.some(
-                    (route) => route.DestinationCidrBlock === inputs.vpcCidr && route.VpcPeeringConnectionId === peer.connectionId,
-                );
+                const routed = (cidr: string) =>
+                    table?.Routes?.some(
+                        (route) => route.DestinationCidrBlock === cidr && route.VpcPeeringConnectionId === peer.connectionId,
+                    );
+                const declared = cidrs.map((cidr) => `${cidr} via ${peer.connectionId}`).join(", ");
+                const live = cidrs
+                    .filter(routed)
+                    .map((cidr) => `${cidr} via ${peer.connectionId}`)
+                    .join(", ");
                 audit.compare(
                     REACH,
                     `peer route table ${tableId}`,
-                    "route back to the cluster VPC",
-                    `${inputs.vpcCidr} via ${peer.connectionId}`,
-                    table === undefined ? "route table not found" : back ? `${inputs.vpcCidr} via ${peer.connectionId}` : "no route back",
+                    "routes back to the cluster subnets",
+                    declared,
+                    table === undefined ? "route table not found" : live === "" ? "no route back" : live,
                     REFRESH,
                 );
             }
