@@ -1,17 +1,18 @@
 // The component from any Pulumi language: the package as Pulumi serves it to `pulumi package add`
-// consumers (run-plugin in this folder, one process for the whole file: inferring the schema takes a
-// while), its schema held to the TypeScript declarations, and Construct held to the TypeScript path.
+// consumers (run-plugin in the unpacked npm package, one process for the whole file: inferring the
+// schema takes a while), its schema held to the TypeScript declarations, and Construct held to the
+// TypeScript path.
 import { strict as assert } from "node:assert";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ts from "typescript";
 import * as YAML from "yaml";
 import * as components from "../components";
 import { CORTEX_SECURE_CLUSTER_TYPE, CortexSecureClusterArgs, parseStackConfig, readStackFile } from "../components";
 import { INPUT_PATHS } from "../components/pendingArguments";
-import { BUILD_STAMP, buildInputsHash } from "../tools/buildInputs";
 import { mockCloud, quiescence, RecordedResource } from "../tools/mockCloud";
 import { build, withAdmins } from "./harness";
+import { PackedPackage, packageJson, packIntoConsumer } from "./packedPackage";
 import { Constructed, PackageSchema, PluginHost, SchemaProperty, secretValue } from "./pluginHost";
 
 const root = join(__dirname, "..");
@@ -69,26 +70,27 @@ function byName(resources: RecordedResource[], name: string): Map<string, { type
 
 describe("plugin package (other Pulumi languages)", function () {
     this.timeout(120_000);
+    let packed: PackedPackage;
     let host: PluginHost;
     let schema: PackageSchema;
 
     before(async () => {
-        // run-plugin serves dist/: built by `prepare` on `npm ci`.
-        const stamp = join(root, BUILD_STAMP);
-        assert.ok(
-            existsSync(stamp) && readFileSync(stamp, "utf8").trim() === buildInputsHash(root),
-            "dist/ is older than the sources: run `npm run build`",
-        );
-        host = await PluginHost.start(root);
+        // `pulumi package add cortex-secure-cluster` runs the plugin in the installed package's folder.
+        packed = packIntoConsumer();
+        host = await PluginHost.start(packed.installed);
         schema = await host.schema();
     });
 
-    after(() => host?.stop());
+    after(() => {
+        host?.stop();
+        packed?.remove();
+    });
 
     const component = () => schema.resources[CORTEX_SECURE_CLUSTER_TYPE];
 
-    it("carries PulumiPlugin.yaml for the Node.js runtime, and serves the component under its type token's package", () => {
-        assert.deepEqual(YAML.parse(readFileSync(join(root, "PulumiPlugin.yaml"), "utf8")), { runtime: "nodejs" });
+    it("carries PulumiPlugin.yaml for the Node.js runtime, and serves the component (never the stack program) under its type token's package", () => {
+        assert.deepEqual(YAML.parse(readFileSync(join(packed.installed, "PulumiPlugin.yaml"), "utf8")), { runtime: "nodejs" });
+        assert.equal(schema.name, packageJson.name);
         assert.equal(schema.name, CORTEX_SECURE_CLUSTER_TYPE.split(":")[0]);
         assert.deepEqual(Object.keys(schema.resources), [CORTEX_SECURE_CLUSTER_TYPE]);
         assert.equal(component().isComponent, true);
