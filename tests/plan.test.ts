@@ -1,13 +1,13 @@
 // `npm run plan` as a user runs it: a child process over the example stack files.
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseStackConfig, readStackFile } from "../components";
 import { RULES } from "../policy/rules";
 import { placeholdersForSecrets } from "../tools/planSecrets";
+import { emptySubgraphs, section } from "./planOutput";
 
 const root = join(__dirname, "..");
 const PLAN_SCRIPT = "tsx tools/plan.ts";
@@ -31,23 +31,8 @@ function plan(...args: string[]): Promise<PlanRun> {
     });
 }
 
-/** Every `subgraph` of a Mermaid diagram that has nothing in it. */
-function emptySubgraphs(mermaid: string): string[] {
-    const lines = mermaid.split("\n").map((line) => line.trim());
-    return lines.filter((line, index) => line.startsWith("subgraph ") && lines[index + 1] === "end");
-}
-
 // Ciphertext as `pulumi config set --secret` writes it; the plan cannot decrypt it.
 const CIPHERTEXT = "AAABAPe3vMl0oQ9dZqBkN1ZyZWN0LWN0ZXh0LW5vdC1yZWFk";
-
-/** The lines of one `== TITLE ==` section of the printed plan. */
-function section(output: string, title: string): string[] {
-    const lines = output.split("\n");
-    const start = lines.indexOf(`== ${title} ==`);
-    assert.ok(start >= 0, `no section ${title} in:\n${output}`);
-    const end = lines.findIndex((line, index) => index > start && line.startsWith("== "));
-    return lines.slice(start + 1, end === -1 ? undefined : end).filter((line) => line.trim() !== "");
-}
 
 describe("npm run plan (the offline plan)", function () {
     this.timeout(120_000);
@@ -85,19 +70,7 @@ describe("npm run plan (the offline plan)", function () {
                 "",
             ].join("\n"),
         );
-        // Cortex 0.25 with its keys Secret and a private-only endpoint; and a stack with no in-cluster objects.
-        writeFileSync(
-            join(workdir, "Pulumi.keys.yaml"),
-            'config:\n  aws:region: us-west-2\n  cortex-secure-cluster:cortexVersion: "0.25"\n' +
-                "  cortex-secure-cluster:clusterEndpointPublicAccess: false\n  cortex-secure-cluster:adminCidrAllowList: [198.51.100.0/24]\n",
-        );
-        writeFileSync(
-            join(workdir, "Pulumi.outside.yaml"),
-            "config:\n  aws:region: us-west-2\n  cortex-secure-cluster:inClusterObjects: false\n  cortex-secure-cluster:adminCidrAllowList: [198.51.100.0/24]\n",
-        );
         const scenarios: Record<string, string[]> = {
-            keys: ["--config", join(workdir, "Pulumi.keys.yaml")],
-            outside: ["--config", join(workdir, "Pulumi.outside.yaml")],
             dev: ["--stack", "dev"],
             prod: ["--stack", "prod"],
             broken: ["--config", join(workdir, "Pulumi.broken.yaml")],
@@ -268,44 +241,6 @@ describe("npm run plan (the offline plan)", function () {
             outputs.some((line) => /^ {2}cliConfigureCommand: "cortex env configure prod --operator-endpoint https:\/\/\S+"$/.test(line)),
             outputs.join("\n"),
         );
-    });
-
-    it("shows every in-cluster object, the runtime keys Secret only by name and keys, and the second-door risk", () => {
-        const { stdout, stderr } = runs.keys;
-        const inside = section(stdout, "Inside the cluster");
-        assert.ok(
-            inside.includes(
-                "  Secret default/aws-credentials: keys AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (the runtime keys; values secret, not shown)",
-            ),
-            inside.join("\n") + stderr,
-        );
-        assert.ok(inside.includes("  ConfigMap default/cluster-config: key cluster.yaml (cortexClusterConfig)"));
-        assert.ok(
-            inside.includes(
-                "  Service istio-system/cortex-secure-cluster-operator: NodePort, selects app=operator-istio-gateway, istio=ingressgateway-operator " +
-                    "(Cortex's operator gateway pods); https 443->443 on NodePort 31443; externalTrafficPolicy Cluster",
-            ),
-            inside.join("\n"),
-        );
-        assert.ok(inside.some((line) => /^ {2}The endpoint is private only: that machine must be inside the cluster's VPC/.test(line)));
-        assert.ok(
-            inside.some((line) =>
-                /^Risk: Cortex's own gateway Services .* second load balancer for each, outside these allow lists/.test(line),
-            ),
-        );
-        // The mock cloud's secret for the runtime key (named after the component, the cluster name).
-        const secretKey = createHash("sha256").update("cortex-runtime").digest("base64").slice(0, 40);
-        assert.ok(!stdout.includes(secretKey), "the runtime secret key is printed");
-    });
-
-    it("says what must be made by hand when inClusterObjects is off", () => {
-        const { stdout } = runs.outside;
-        const inside = section(stdout, "Inside the cluster");
-        assert.match(inside[0], /^Nothing \(inClusterObjects is off\)\. Make these by hand/);
-        assert.ok(inside.some((line) => line.startsWith("  Service istio-system/cortex-secure-cluster-apis: NodePort")));
-        assert.ok(inside.some((line) => line.startsWith("  ConfigMap default/cluster-config")));
-        assert.ok(!inside.some((line) => line.includes("Secret")), "0.42 reads no keys");
-        assert.ok(!stdout.includes("kubernetes:"), "nothing is made in the cluster");
     });
 
     it("exits 1 with the validation message on invalid config, naming the setting", () => {

@@ -1,16 +1,22 @@
 // The offline plan's report, rendered straight from a build: what it says about open admin planes,
-// the API Gateway's authorization, and an assumed-role creator.
+// the API Gateway's authorization, an assumed-role creator, and the objects inside the cluster.
 import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
 import { CortexSecureClusterArgs } from "../components";
 import { evaluate } from "../policy/rules";
 import { build } from "./harness";
 import { ACCOUNT_ID, mockCloud, toPlannedResources } from "../tools/mockCloud";
 import { renderPlan } from "../tools/planReport";
+import { section } from "./planOutput";
 
 async function report(args: CortexSecureClusterArgs): Promise<string> {
+    return (await reportOf(args)).report;
+}
+
+async function reportOf(args: CortexSecureClusterArgs): Promise<{ report: string; name: string }> {
     const b = await build(args);
     const resources = toPlannedResources(b.resources);
-    return renderPlan(
+    const rendered = renderPlan(
         {
             stackName: "test",
             source: "test",
@@ -22,6 +28,7 @@ async function report(args: CortexSecureClusterArgs): Promise<string> {
         },
         "diagram.mmd",
     );
+    return { report: rendered, name: b.name };
 }
 
 describe("the offline plan's report", () => {
@@ -48,5 +55,44 @@ describe("the offline plan's report", () => {
     it("lists an assumed-role creator as its role", async () => {
         mockCloud.callerArn = `arn:aws:sts::${ACCOUNT_ID}:assumed-role/ci-deployer/build-17`;
         assert.match(await report({}), new RegExp(`\\n {2}arn:aws:iam::${ACCOUNT_ID}:role/ci-deployer: the cluster's creator`));
+    });
+
+    it("shows every in-cluster object, the runtime keys Secret only by name and keys, and the second-door risk", async () => {
+        // Cortex 0.25 reads its keys from a Secret; the endpoint is private only.
+        const { report: stdout, name } = await reportOf({ cortexVersion: "0.25", clusterEndpointPublicAccess: false });
+        const inside = section(stdout, "Inside the cluster");
+        assert.ok(
+            inside.includes(
+                "  Secret default/aws-credentials: keys AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (the runtime keys; values secret, not shown)",
+            ),
+            inside.join("\n"),
+        );
+        assert.ok(inside.includes("  ConfigMap default/cluster-config: key cluster.yaml (cortexClusterConfig)"));
+        assert.ok(
+            inside.includes(
+                "  Service istio-system/cortex-secure-cluster-operator: NodePort, selects app=operator-istio-gateway, istio=ingressgateway-operator " +
+                    "(Cortex's operator gateway pods); https 443->443 on NodePort 31443; externalTrafficPolicy Cluster",
+            ),
+            inside.join("\n"),
+        );
+        assert.ok(inside.some((line) => /^ {2}The endpoint is private only: that machine must be inside the cluster's VPC/.test(line)));
+        assert.ok(
+            inside.some((line) =>
+                /^Risk: Cortex's own gateway Services .* second load balancer for each, outside these allow lists/.test(line),
+            ),
+        );
+        // The mock cloud's secret for the runtime key (named after the component).
+        const secretKey = createHash("sha256").update(`${name}-runtime`).digest("base64").slice(0, 40);
+        assert.ok(!stdout.includes(secretKey), "the runtime secret key is printed");
+    });
+
+    it("says what must be made by hand when inClusterObjects is off", async () => {
+        const stdout = await report({ inClusterObjects: false });
+        const inside = section(stdout, "Inside the cluster");
+        assert.match(inside[0], /^Nothing \(inClusterObjects is off\)\. Make these by hand/);
+        assert.ok(inside.some((line) => line.startsWith("  Service istio-system/cortex-secure-cluster-apis: NodePort")));
+        assert.ok(inside.some((line) => line.startsWith("  ConfigMap default/cluster-config")));
+        assert.ok(!inside.some((line) => line.includes("Secret")), "0.42 reads no keys");
+        assert.ok(!stdout.includes("kubernetes:"), "nothing is made in the cluster");
     });
 });
