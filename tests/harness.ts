@@ -59,6 +59,8 @@ export class Built {
         readonly cluster: CortexSecureCluster,
         readonly name: string,
         readonly resources: RecordedResource[],
+        /** What the component warned while it was declared (`pulumi.log.warn`), kept out of the test output. */
+        readonly warnings: string[] = [],
     ) {}
 
     /** Every resource of a type, e.g. `aws:lb/loadBalancer:LoadBalancer`. */
@@ -76,11 +78,40 @@ export class Built {
     }
 }
 
+// What a component warns while a test declares it goes to that build's `warnings`; anything else, as usual.
+const warn = pulumi.log.warn;
+let warningsOfBuild: string[] | undefined;
+pulumi.log.warn = (message, ...rest) => {
+    if (!warningsOfBuild) return warn(message, ...rest);
+    warningsOfBuild.push(message);
+    return Promise.resolve();
+};
+
+/** Whether a value is plain data (no Output, no Promise, no class instance): the same data builds the same thing. */
+function isPlainData(value: unknown): boolean {
+    if (value === null || ["string", "number", "boolean", "undefined"].includes(typeof value)) return true;
+    if (Array.isArray(value)) return value.every(isPlainData);
+    return Object.getPrototypeOf(value) === Object.prototype && Object.values(value as object).every(isPlainData);
+}
+
+// Builds of plain arguments under the same mock cloud settings, shared by the tests of a process:
+// a build is deterministic, only read, and most of a test's time.
+const builds = new Map<string, Promise<Built>>();
+
 /**
  * Builds a component under the mock cloud (with {@link withAdmins}), waits until everything it declares is registered, and
- * returns what was registered (only this build's resources).
+ * returns what was registered (only this build's resources). Plain arguments built before under the
+ * same mock cloud settings give the earlier build; `fresh` builds again.
  */
-export async function build(args: CortexSecureClusterArgs = {}): Promise<Built> {
+export function build(args: CortexSecureClusterArgs = {}, { fresh = false } = {}): Promise<Built> {
+    if (fresh || !isPlainData(args)) return buildNow(args);
+    const { region, callerArn, subnetCidrs, existingRouteTableIds } = mockCloud;
+    const key = JSON.stringify([args, region, callerArn, subnetCidrs, existingRouteTableIds]);
+    if (!builds.has(key)) builds.set(key, buildNow(args));
+    return builds.get(key)!;
+}
+
+async function buildNow(args: CortexSecureClusterArgs): Promise<Built> {
     built += 1;
     const name = `t${built}`;
     // Pulumi records a stack trace for each of its promises; capturing and source-mapping them all is
@@ -88,11 +119,18 @@ export async function build(args: CortexSecureClusterArgs = {}): Promise<Built> 
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     process.setSourceMapsEnabled(false);
+    const warnings: string[] = [];
     try {
-        const cluster = new CortexSecureCluster(name, withAdmins(args));
+        warningsOfBuild = warnings;
+        let cluster: CortexSecureCluster;
+        try {
+            cluster = new CortexSecureCluster(name, withAdmins(args));
+        } finally {
+            warningsOfBuild = undefined;
+        }
         await quiescence();
         const resources = mockCloud.resources.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
-        return new Built(cluster, name, resources);
+        return new Built(cluster, name, resources, warnings);
     } finally {
         process.setSourceMapsEnabled(true);
         Error.stackTraceLimit = stackTraceLimit;

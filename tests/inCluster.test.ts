@@ -1,7 +1,6 @@
 // The in-cluster end of the doors: bridge Services on the load balancers' NodePorts, the runtime
 // keys Secret, the cluster-config ConfigMap, all through a provider on the new cluster.
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
 import { CortexSecureClusterArgs, CORTEX_SECURE_CLUSTER_TYPE } from "../components";
 import { componentOutputs } from "../components/cortexSecureCluster";
 import { apiServerAccessNotes } from "../components/inCluster";
@@ -285,16 +284,7 @@ describe("in-cluster objects: reaching the API server during pulumi up", () => {
     });
 
     it("warns at construction when the endpoint is private only", async () => {
-        const warnings: string[] = [];
-        const original = pulumi.log.warn;
-        pulumi.log.warn = async (message: string) => {
-            warnings.push(message);
-        };
-        try {
-            await build({ clusterEndpointPublicAccess: false });
-        } finally {
-            pulumi.log.warn = original;
-        }
+        const { warnings } = await build({ clusterEndpointPublicAccess: false });
         assert.equal(warnings.length, 1);
         assert.match(warnings[0], /private only: that machine must be inside the cluster's VPC/);
     });

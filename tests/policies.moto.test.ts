@@ -42,10 +42,6 @@ type Credentials = { accessKeyId: string; secretAccessKey: string };
 const ADMIN: Credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
 
 function clients(endpoint: string, credentials: Credentials) {
-    // The SDK warns on Node 20 that its releases after January 2027 will need Node 22 (@aws-sdk/core
-    // from 3.974.x on); avoiding it would hold the SDK at its spring-2026 releases. These clients only
-    // talk to moto_server here, so the SDK's own switch turns off that one warning.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
     // One attempt and short timeouts: a stuck emulator fails the test instead of hanging the suite.
     const common = {
         endpoint,
