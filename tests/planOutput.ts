@@ -1,5 +1,33 @@
-// Reading the offline plan's printed report and Mermaid diagram.
+// The offline plan in the test process, and reading its printed report and Mermaid diagram.
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { CONFIG_NAMESPACE } from "../components";
+import { Plan, planStack } from "../tools/planStack";
+import { installTestStack } from "./setup";
+
+const root = join(__dirname, "..");
+
+/**
+ * Plans a stack file in this process, as `npm run plan -- --config FILE` does in its own, then makes
+ * the mock cloud the tests' stack again.
+ */
+export async function planHere(file: string): Promise<Plan> {
+    const stackName = basename(file)
+        .replace(/^Pulumi\./, "")
+        .replace(/\.ya?ml$/, "");
+    try {
+        return await planStack({
+            text: readFileSync(file, "utf8"),
+            project: CONFIG_NAMESPACE,
+            stackName,
+            source: basename(file),
+            diagramPath: join(root, ".plan", `${stackName}-network.mmd`),
+        });
+    } finally {
+        installTestStack();
+    }
+}
 
 /** The lines of one `== TITLE ==` section of the printed plan. */
 export function section(output: string, title: string): string[] {

@@ -1,4 +1,4 @@
-// The one place that installs the mock cloud: one mock monitor per process.
+// The one place that installs the mock cloud as the tests' stack: one mock monitor per process.
 import * as pulumi from "@pulumi/pulumi";
 import { mockCloud, mocks, quiescence, recordRegistrationOptions } from "../tools/mockCloud";
 
@@ -6,9 +6,15 @@ import { mockCloud, mocks, quiescence, recordRegistrationOptions } from "../tool
 // that its releases after January 2027 will need Node 22 (bin/audit/context.ts says why).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-pulumi.runtime.setMocks(mocks, "cortex-secure-cluster", "test", false);
-recordRegistrationOptions(pulumi.runtime.getMonitor()!);
-pulumi.runtime.setConfig("aws:region", mockCloud.region);
+/** Makes the mock cloud the engine of the tests' stack `test`, with only `aws:region` set; again after an offline plan. */
+export function installTestStack(): void {
+    mockCloud.reset();
+    pulumi.runtime.setMocks(mocks, "cortex-secure-cluster", "test", false);
+    recordRegistrationOptions(pulumi.runtime.getMonitor()!);
+    pulumi.runtime.setAllConfig({ "aws:region": mockCloud.region });
+}
+
+installTestStack();
 
 // The promises Pulumi's runtime still waits on; it reports them as leaked when the process exits.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
