@@ -13,4 +13,10 @@ export default tseslint.config(
             "no-console": "off",
         },
     },
+    {
+        // CommonJS configuration files (.mocharc.cjs).
+        files: ["**/*.cjs"],
+        languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly" } },
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
 );

@@ -405,11 +405,37 @@ describe("cortex-secure-cluster cli-env", () => {
         });
     });
 
+    describe("options", () => {
+        it("reads --outputs FILE (relative to the working directory) and creates a missing config", () => {
+            writeFileSync(join(home, "outputs.json"), stackOutputs("prod"));
+            const result = run(["cli-env", "--outputs", "outputs.json"]);
+            assert.equal(result.status, EXIT_CODES.ok, result.stderr);
+            assert.equal(config().environments[0].name, "prod");
+        });
+
+        it("documents itself with --help", () => {
+            const result = run(["cli-env", "--help"]);
+            assert.equal(result.status, EXIT_CODES.ok);
+            for (const option of [
+                "--outputs FILE",
+                "--config PATH",
+                "--default",
+                "--dry-run",
+                "$HOME/.cortex/cli.yaml",
+                "0600",
+                "Exit status",
+            ]) {
+                assert.ok(result.stdout.includes(option), `--help does not mention ${option}`);
+            }
+        });
+    });
+
     describe("the real bin, as a child process on a temporary HOME", () => {
         const binSource = join(__dirname, "..", "bin", "cortex-secure-cluster.ts");
         // Resolved here: the child runs in the temporary HOME, where no node_modules can be found.
         const tsxLoader = pathToFileURL(require.resolve("tsx")).href;
         // tsx runs the bin's own source: the same entry point, argv, stdin, environment and exit status.
+        // Two runs, one exiting 0 and one not; everything else is the same function, tested above in-process.
         const spawnBin = (args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}) =>
             spawnSync(process.execPath, ["--import", tsxLoader, binSource, ...args], {
                 input: options.input ?? "",
@@ -429,35 +455,12 @@ describe("cortex-secure-cluster cli-env", () => {
             assert.equal(statSync(configPath).mode & 0o777, 0o600);
         });
 
-        it("reads --outputs FILE and creates a missing config", () => {
-            writeFileSync(join(home, "outputs.json"), stackOutputs("prod"));
-            const result = spawnBin(["cli-env", "--outputs", "outputs.json"]);
-            assert.equal(result.status, 0, result.stderr);
-            assert.equal(config().environments[0].name, "prod");
-        });
-
         it("exits 4 on a malformed config and leaves it untouched", () => {
             writeConfig("environments: [\n");
             const result = spawnBin(["cli-env"], { input: stackOutputs("prod") });
             assert.equal(result.status, EXIT_CODES.malformedCliConfig);
             assert.match(result.stderr, /is not a valid Cortex CLI config/);
             assert.equal(readFileSync(configPath, "utf8"), "environments: [\n");
-        });
-
-        it("documents itself with --help", () => {
-            const result = spawnBin(["cli-env", "--help"]);
-            assert.equal(result.status, 0);
-            for (const option of [
-                "--outputs FILE",
-                "--config PATH",
-                "--default",
-                "--dry-run",
-                "$HOME/.cortex/cli.yaml",
-                "0600",
-                "Exit status",
-            ]) {
-                assert.ok(result.stdout.includes(option), `--help does not mention ${option}`);
-            }
         });
     });
 

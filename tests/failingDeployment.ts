@@ -3,11 +3,13 @@
 // until the program exits. In the test process they would stay pending for good.
 // Runs each scenario in turn, prints what happened in each as one JSON object, and exits 1 like the
 // failed deployment it is.
-import "./setup";
+import { installTestStack } from "./setup";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT_ID, mockCloud, quiescence } from "../tools/mockCloud";
 import { build } from "./harness";
 import { EXISTING_VPC } from "./fixtures";
+
+installTestStack();
 
 // What Pulumi's program host does with a resource that cannot be registered: report the error.
 let deploymentErrors: string[] = [];
