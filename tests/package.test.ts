@@ -56,7 +56,8 @@ function compileConsumer(ts: typeof typescript, project: string, installed: stri
     const packages = new Set(
         program
             .getSourceFiles()
-            .map((file) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(realpathSync(file.fileName).slice(root.length))?.[1])
+            // The package a file is in: what follows its path's last node_modules.
+            .map((file) => /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(realpathSync(file.fileName))?.[1])
             .filter((name): name is string => name !== undefined),
     );
     const errors = [...diagnostics, ...emitted.flatMap((result) => result.diagnostics)].map((diagnostic) =>
