@@ -2,9 +2,7 @@
 // alone at the end while the other worker has nothing left to do.
 const { readdirSync } = require("node:fs");
 
-const SLOWEST_FIRST = ["plugin", "audit.moto", "package", "plan", "pulumiProject", "cliEnvCommand", "failedDeployments"].map(
-    (name) => `tests/${name}.test.ts`,
-);
+const SLOWEST_FIRST = ["plugin", "audit.moto", "package", "plan", "cliEnvCommand", "hostedPrograms"].map((name) => `tests/${name}.test.ts`);
 const rest = readdirSync(`${__dirname}/tests`)
     .filter((file) => file.endsWith(".test.ts"))
     .map((file) => `tests/${file}`)

@@ -308,7 +308,7 @@ describe("network: an existing VPC", () => {
         assert.deepEqual(await valueOf(b.cluster.privateSubnetIds), EXISTING.privateSubnetIds);
     });
 
-    it("takes ids that arrive as Outputs (a bad one is checked when it resolves: tests/failedDeployments.test.ts)", async () => {
+    it("takes ids that arrive as Outputs (a bad one is checked when it resolves: tests/hostedPrograms.test.ts)", async () => {
         const fromAnotherStack = {
             ...EXISTING,
             vpcId: pulumi.output(EXISTING.vpcId),

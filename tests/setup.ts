@@ -36,7 +36,7 @@ export const mochaHooks = {
     async afterAll(): Promise<void> {
         // Fail here, where the suite is known, rather than with Pulumi's message at exit: a deployment
         // that fails leaves its resources pending, so it must run as a program of its own
-        // (tests/failingDeployment.ts).
+        // (tests/hostedPrograms.ts).
         await mockCloudModule().quiescence();
         // The promises Pulumi's runtime still waits on; it reports them as leaked when the process exits.
         // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,19 +1,34 @@
-// Deployments that fail, as a program of their own, the way `pulumi up` runs one: once an argument
-// that arrived as an Output fails its check, Pulumi leaves every resource built from it pending
-// until the program exits. In the test process they would stay pending for good.
-// Runs each scenario in turn, prints what happened in each as one JSON object, and exits 1 like the
-// failed deployment it is.
-import { installTestStack } from "./setup";
+// Programs as Pulumi's Node.js host runs them, in a process of their own (started by
+// tests/hostedPrograms.test.ts, which registers ts-node the way the host does):
+// - the stack program, index.ts, with a dev stack's config: which outputs it exports;
+// - deployments that fail on an argument that arrived as an Output: Pulumi leaves every resource
+//   built from it pending until the program exits, which in the test process would be for good.
+// Prints what happened in each as one JSON object, and exits 1 like the failed deployments.
 import * as pulumi from "@pulumi/pulumi";
-import { ACCOUNT_ID, mockCloud, quiescence } from "../tools/mockCloud";
+import { ACCOUNT_ID, mockCloud, mocks, quiescence, recordRegistrationOptions } from "../tools/mockCloud";
 import { build } from "./harness";
 import { EXISTING_VPC } from "./fixtures";
-
-installTestStack();
+import { installTestStack } from "./setup";
 
 // What Pulumi's program host does with a resource that cannot be registered: report the error.
 let deploymentErrors: string[] = [];
 process.on("unhandledRejection", (reason) => deploymentErrors.push(reason instanceof Error ? reason.message : String(reason)));
+
+/** index.ts on a stack `dev` that sets only what it must: the names of the outputs it exports. */
+async function stackProgram(): Promise<object> {
+    pulumi.runtime.setMocks(mocks, "cortex-secure-cluster", "dev", false);
+    recordRegistrationOptions(pulumi.runtime.getMonitor()!);
+    pulumi.runtime.setAllConfig({
+        "aws:region": "us-west-2",
+        "cortex-secure-cluster:subnetVisibility": "public",
+        "cortex-secure-cluster:adminCidrAllowList": '["198.51.100.0/24"]',
+    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const outputs = require("../index.ts") as Record<string, unknown>;
+    await quiescence();
+    installTestStack();
+    return { exported: Object.keys(outputs).filter((name) => outputs[name] !== undefined) };
+}
 
 /** The deployer (an assumed-role session of platform-admins) named again in clusterAdmins. */
 async function creatorAdmin(): Promise<object> {
@@ -39,15 +54,18 @@ async function subnetTypo(): Promise<object> {
     return { error, nodeGroups };
 }
 
-/** What each scenario's deployment did, with the errors reported while it ran. */
-export type FailedDeployments = Record<"subnetTypo" | "creatorAdmin", Record<string, unknown> & { deploymentErrors: string[] }>;
+/** What each program did, with the errors reported while it ran. */
+export type HostedPrograms = Record<
+    "stackProgram" | "subnetTypo" | "creatorAdmin",
+    Record<string, unknown> & { deploymentErrors: string[] }
+>;
 
 async function main(): Promise<void> {
     const results: Record<string, object> = {};
-    for (const [name, scenario] of Object.entries({ subnetTypo, creatorAdmin })) {
-        const result = await scenario();
+    for (const [name, program] of Object.entries({ stackProgram, subnetTypo, creatorAdmin })) {
+        const result = await program();
         await quiescence();
-        // Rejections are reported once the current turn ends: collect this scenario's before the next starts.
+        // Rejections are reported once the current turn ends: collect this program's before the next starts.
         await new Promise((resolve) => setImmediate(resolve));
         results[name] = { ...result, deploymentErrors };
         deploymentErrors = [];
@@ -57,4 +75,5 @@ async function main(): Promise<void> {
     process.exit(1);
 }
 
+installTestStack();
 void main();
