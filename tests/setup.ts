@@ -22,6 +22,16 @@ export function installTestStack(): void {
     pulumi().runtime.setAllConfig({ "aws:region": mockCloud.region });
 }
 
+/**
+ * Once, before any test file runs: `npm ci` built dist/ (`prepare`); after a change to its sources it
+ * is built again here, once, for the tests that pack and serve it (package, plugin).
+ */
+export function mochaGlobalSetup(): void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { distIsCurrent, root, run } = require("./packedPackage") as typeof import("./packedPackage");
+    if (!distIsCurrent()) run("npm", ["run", "build"], root);
+}
+
 let installed = false;
 
 export const mochaHooks = {
