@@ -1,4 +1,3 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createApiGateway } from "./apiGateway";
 import { auditOutput } from "./auditOutput";
@@ -10,6 +9,7 @@ import { createAddons } from "./addons";
 import { createCluster } from "./cluster";
 import { createClusterAccess } from "./clusterAccess";
 import { CLUSTER_NAME_TAG, CORTEX_SECURE_CLUSTER_TYPE } from "./constants";
+import { deployTarget } from "./deployTarget";
 import { createComponentKey } from "./encryption";
 import { createIdentity } from "./identity";
 import { apiServerAccessNotes, createInClusterObjects } from "./inCluster";
@@ -156,7 +156,7 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
             tags,
             parent,
         });
-        const region = aws.getRegionOutput({}, { parent }).region;
+        const { region, partition } = deployTarget(parent);
 
         outputs.vpcId = network.vpcId;
         outputs.publicSubnetIds = network.publicSubnetIds;
@@ -174,7 +174,7 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         outputs.audit = auditOutput({
             settings,
             region,
-            partition: aws.getPartitionOutput({}, { parent }).partition,
+            partition,
             network,
             cluster,
             clusterAccess,

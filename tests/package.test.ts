@@ -1,7 +1,7 @@
 // The npm package: packed once, then used the way a consumer would use it.
 import { strict as assert } from "node:assert";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, posix, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -105,6 +105,22 @@ describe("npm package", function () {
         }
         assert.ok(tarballFiles.includes("README.md"));
         assert.ok(!tarballFiles.some((file) => /(^|\/)tests?\//.test(file) || /^Pulumi\..*ya?ml$/.test(file) || file === "dist/index.js"));
+    });
+
+    it("ships every component source but those importing the providers, whose types would make schema inference slow", () => {
+        // Pulumi parses the shipped sources and what they import at each plugin start: @pulumi/aws's
+        // declarations alone are 30 MB. An import of a part not shipped stays unresolved, which the
+        // inference does not need: the component's arguments and outputs are declared without them.
+        const importsProviders = (file: string) =>
+            /from "@pulumi\/(aws|awsx|eks|kubernetes)(\/[^"]*)?"/.test(readFileSync(join(root, file), "utf8"));
+        const sources = readdirSync(join(root, "components"))
+            .filter((file) => file.endsWith(".ts"))
+            .map((file) => `components/${file}`);
+        assert.deepEqual(
+            tarballFiles.filter((file) => file.startsWith("components/")).sort(),
+            sources.filter((file) => !importsProviders(file)).sort(),
+        );
+        assert.ok(!importsProviders("index.ts"));
     });
 
     it("ships the Apache-2.0 LICENSE that package.json names", () => {
