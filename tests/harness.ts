@@ -59,7 +59,7 @@ export class Built {
         readonly cluster: CortexSecureCluster,
         readonly name: string,
         readonly resources: RecordedResource[],
-        /** What the component warned while it was declared (`pulumi.log.warn`), kept out of the test output. */
+        /** What the component warned while it was built (`pulumi.log.warn`), kept out of the test output. */
         readonly warnings: string[] = [],
     ) {}
 
@@ -78,14 +78,26 @@ export class Built {
     }
 }
 
-// What a component warns while a test declares it goes to that build's `warnings`; anything else, as usual.
+// What a component warns (pulumi.log.warn) while a test builds or plans it goes to that run's
+// warnings, where the test can assert it, not to the test output; anything else is printed as usual.
 const warn = pulumi.log.warn;
-let warningsOfBuild: string[] | undefined;
+const collecting = new Set<string[]>();
 pulumi.log.warn = (message, ...rest) => {
-    if (!warningsOfBuild) return warn(message, ...rest);
-    warningsOfBuild.push(message);
+    if (collecting.size === 0) return warn(message, ...rest);
+    for (const warnings of collecting) warnings.push(message);
     return Promise.resolve();
 };
+
+/** Runs `work`, collecting what is warned until it settles (also what runs beside it, if anything does). */
+export async function withWarnings<T>(work: () => Promise<T>): Promise<{ result: T; warnings: string[] }> {
+    const warnings: string[] = [];
+    collecting.add(warnings);
+    try {
+        return { result: await work(), warnings };
+    } finally {
+        collecting.delete(warnings);
+    }
+}
 
 /** Whether a value is plain data (no Output, no Promise, no class instance): the same data builds the same thing. */
 function isPlainData(value: unknown): boolean {
@@ -107,7 +119,12 @@ export function build(args: CortexSecureClusterArgs = {}, { fresh = false } = {}
     if (fresh || !isPlainData(args)) return buildNow(args);
     const { region, callerArn, subnetCidrs, existingRouteTableIds } = mockCloud;
     const key = JSON.stringify([args, region, callerArn, subnetCidrs, existingRouteTableIds]);
-    if (!builds.has(key)) builds.set(key, buildNow(args));
+    if (!builds.has(key)) {
+        // A build that fails is not kept: a test of what a failure leaves behind builds again.
+        const building = buildNow(args);
+        builds.set(key, building);
+        building.catch(() => builds.delete(key));
+    }
     return builds.get(key)!;
 }
 
@@ -119,16 +136,12 @@ async function buildNow(args: CortexSecureClusterArgs): Promise<Built> {
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     process.setSourceMapsEnabled(false);
-    const warnings: string[] = [];
     try {
-        warningsOfBuild = warnings;
-        let cluster: CortexSecureCluster;
-        try {
-            cluster = new CortexSecureCluster(name, withAdmins(args));
-        } finally {
-            warningsOfBuild = undefined;
-        }
-        await quiescence();
+        const { result: cluster, warnings } = await withWarnings(async () => {
+            const declared = new CortexSecureCluster(name, withAdmins(args));
+            await quiescence();
+            return declared;
+        });
         const resources = mockCloud.resources.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
         return new Built(cluster, name, resources, warnings);
     } finally {

@@ -20,7 +20,7 @@ describe("programs as Pulumi's Node.js host runs them", function () {
     let ran: HostedPrograms;
 
     before(async () => {
-        const child = spawn(process.execPath, ["-e", HOST], { cwd: join(__dirname, "..") });
+        const child = spawn(process.execPath, ["-e", HOST], { cwd: join(__dirname, ".."), timeout: 50_000 });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (data) => (stdout += data));

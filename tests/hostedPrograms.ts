@@ -76,4 +76,8 @@ async function main(): Promise<void> {
 }
 
 installTestStack();
-void main();
+main().catch((error: unknown) => {
+    // Not a failed deployment: this program itself broke. Exit 3, which the test does not expect.
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(3);
+});

@@ -1,4 +1,5 @@
-// `npm run plan`: as a user runs it (a child process over the dev stack file), and the plans of other
+// `npm run plan`: as a user runs it (a child process over a stack file given with --config, which
+// exits 2 on its findings, and one with no stack), and the plans of other
 // stack files made in this process by the same function (tools/planStack.ts), each process of its
 // own costing seconds of loading the SDKs.
 import { strict as assert } from "node:assert";
@@ -82,12 +83,12 @@ describe("npm run plan (the offline plan)", function () {
         );
         // The processes start first and run while this one plans the other stacks.
         const processes = Promise.all([
-            plan("--stack", "dev", "--diagram", join(workdir, "dev.mmd")).then((run) => (runs.dev = run)),
+            plan("--config", join(workdir, "Pulumi.weak.yaml"), "--diagram", join(workdir, "weak.mmd")).then((run) => (runs.weak = run)),
             plan().then((run) => (runs.usage = run)),
         ]);
+        plans.dev = await planHere(join(root, "Pulumi.dev.yaml"));
         plans.prod = await planHere(join(root, "Pulumi.prod.yaml"));
         plans.broken = await planHere(join(workdir, "Pulumi.broken.yaml"));
-        plans.weak = await planHere(join(workdir, "Pulumi.weak.yaml"));
         await processes;
     });
     after(() => rmSync(workdir, { recursive: true, force: true }));
@@ -98,9 +99,7 @@ describe("npm run plan (the offline plan)", function () {
     });
 
     it("shows the dev stack's posture: public nodes, the API open to 0.0.0.0/0, the operator to the admins only", () => {
-        const diagram = join(workdir, "dev.mmd");
-        const { status, stdout, stderr } = runs.dev;
-        assert.equal(status, 0, stderr);
+        const { report: stdout, diagram: mermaid } = planned("dev", 0);
         assert.match(stdout, /^OFFLINE PLAN of stack "dev" \(Pulumi\.dev\.yaml\)\nThis is an offline plan: .*Nothing was deployed,/);
         const reach = section(stdout, "Who can reach what");
         assert.match(reach[0], /^API load balancer: internet-facing, in the public subnets \(subnet-/);
@@ -158,7 +157,6 @@ describe("npm run plan (the offline plan)", function () {
             outputs.join("\n"),
         );
 
-        const mermaid = readFileSync(diagram, "utf8");
         assert.match(mermaid, /^flowchart LR\n/);
         assert.match(mermaid, /internet -- "0\.0\.0\.0\/0 :80,443" --> apiLb/);
         assert.match(mermaid, /src_198_51_100_0_24 -- "198\.51\.100\.0\/24 :443" --> operatorLb/);
@@ -258,8 +256,10 @@ describe("npm run plan (the offline plan)", function () {
         assert.match(stderr, /logRetentionDays: got 42; allowed: one of 1, 3, 5/);
     });
 
-    it("exits 2 and lists the mandatory findings when the stack breaks a rule", () => {
-        const { report: stdout } = planned("weak", 2);
+    it("exits 2 and lists the mandatory findings when the stack breaks a rule, writing the diagram where asked", () => {
+        const { status, stdout, stderr } = runs.weak;
+        assert.equal(status, 2, stderr);
+        assert.match(readFileSync(join(workdir, "weak.mmd"), "utf8"), /^flowchart LR\n/);
         const findings = section(stdout, "Policy pack findings");
         assert.equal(findings.length, 2, findings.join("\n"));
         assert.match(
@@ -270,7 +270,7 @@ describe("npm run plan (the offline plan)", function () {
     });
 
     it("plans a stack that keeps every setting the README allows as a secret encrypted, saying what stands in for each", () => {
-        const { report: stdout } = planned("weak", 2);
+        const { stdout } = runs.weak;
         const certificate = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000";
         const key = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000";
         assert.ok(

@@ -4,26 +4,31 @@ import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { CONFIG_NAMESPACE } from "../components";
 import { Plan, planStack } from "../tools/planStack";
+import { withWarnings } from "./harness";
 import { installTestStack } from "./setup";
 
 const root = join(__dirname, "..");
 
 /**
  * Plans a stack file in this process, as `npm run plan -- --config FILE` does in its own, then makes
- * the mock cloud the tests' stack again.
+ * the mock cloud the tests' stack again. What the component warns (the command prints it) is the
+ * plan's `warnings`.
  */
-export async function planHere(file: string): Promise<Plan> {
+export async function planHere(file: string): Promise<Plan & { warnings: string[] }> {
     const stackName = basename(file)
         .replace(/^Pulumi\./, "")
         .replace(/\.ya?ml$/, "");
     try {
-        return await planStack({
-            text: readFileSync(file, "utf8"),
-            project: CONFIG_NAMESPACE,
-            stackName,
-            source: basename(file),
-            diagramPath: join(root, ".plan", `${stackName}-network.mmd`),
-        });
+        const { result, warnings } = await withWarnings(() =>
+            planStack({
+                text: readFileSync(file, "utf8"),
+                project: CONFIG_NAMESPACE,
+                stackName,
+                source: basename(file),
+                diagramPath: join(root, ".plan", `${stackName}-network.mmd`),
+            }),
+        );
+        return { ...result, warnings };
     } finally {
         installTestStack();
     }

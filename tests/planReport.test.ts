@@ -2,12 +2,15 @@
 // the API Gateway's authorization, an assumed-role creator, and the objects inside the cluster.
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { CortexSecureClusterArgs } from "../components";
 import { evaluate } from "../policy/rules";
 import { build } from "./harness";
 import { ACCOUNT_ID, mockCloud, toPlannedResources } from "../tools/mockCloud";
 import { renderPlan } from "../tools/planReport";
-import { section } from "./planOutput";
+import { planHere, section } from "./planOutput";
 
 async function report(args: CortexSecureClusterArgs): Promise<string> {
     return (await reportOf(args)).report;
@@ -58,8 +61,22 @@ describe("the offline plan's report", () => {
     });
 
     it("shows every in-cluster object, the runtime keys Secret only by name and keys, and the second-door risk", async () => {
-        // Cortex 0.25 reads its keys from a Secret; the endpoint is private only.
-        const { report: stdout, name } = await reportOf({ cortexVersion: "0.25", clusterEndpointPublicAccess: false });
+        // Cortex 0.25 reads its keys from a Secret; the endpoint is private only. Planned as the plan
+        // does, stack outputs (where the keys are) included.
+        const folder = mkdtempSync(join(tmpdir(), "cortex-plan-"));
+        const stackFile = join(folder, "Pulumi.keys.yaml");
+        writeFileSync(
+            stackFile,
+            'config:\n  aws:region: us-west-2\n  cortex-secure-cluster:cortexVersion: "0.25"\n' +
+                "  cortex-secure-cluster:clusterEndpointPublicAccess: false\n  cortex-secure-cluster:adminCidrAllowList: [198.51.100.0/24]\n",
+        );
+        const plan = await planHere(stackFile);
+        rmSync(folder, { recursive: true, force: true });
+        if (plan.status === 1) assert.fail(plan.error);
+        const stdout = plan.report;
+        assert.equal(plan.status, 0);
+        assert.equal(plan.warnings.length, 1, "the command prints the private endpoint's notes");
+        assert.ok(section(stdout, "Stack outputs (placeholders where AWS computes them)").includes("  runtimeSecretAccessKey: [secret]"));
         const inside = section(stdout, "Inside the cluster");
         assert.ok(
             inside.includes(
@@ -81,8 +98,8 @@ describe("the offline plan's report", () => {
                 /^Risk: Cortex's own gateway Services .* second load balancer for each, outside these allow lists/.test(line),
             ),
         );
-        // The mock cloud's secret for the runtime key (named after the component).
-        const secretKey = createHash("sha256").update(`${name}-runtime`).digest("base64").slice(0, 40);
+        // The mock cloud's secret for the runtime key (named after the component: the cluster name, cortex).
+        const secretKey = createHash("sha256").update("cortex-runtime").digest("base64").slice(0, 40);
         assert.ok(!stdout.includes(secretKey), "the runtime secret key is printed");
     });
 

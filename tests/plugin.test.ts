@@ -173,6 +173,23 @@ describe("plugin package (other Pulumi languages)", function () {
         assert.deepEqual(inputs.sort(), [...INPUT_PATHS].sort());
     });
 
+    it("infers a type for every argument and output: none is Any", () => {
+        // The package leaves out the parts' sources (package.test.ts): a type taken from a part would
+        // not resolve, and the inference would make it Any without a word.
+        const anyTyped: string[] = [];
+        const walk = (property: SchemaProperty, path: string): void => {
+            if (property.$ref === "pulumi.json#/Any") anyTyped.push(path);
+            if (property.items) walk(property.items, `${path}[]`);
+            if (property.additionalProperties) walk(property.additionalProperties, `${path}{}`);
+        };
+        for (const [key, property] of Object.entries(component().inputProperties)) walk(property, `args.${key}`);
+        for (const [key, property] of Object.entries(component().properties)) walk(property, `output ${key}`);
+        for (const [token, type] of Object.entries(schema.types)) {
+            for (const [key, property] of Object.entries(type.properties ?? {})) walk(property, `${token}.${key}`);
+        }
+        assert.deepEqual(anyTyped, []);
+    });
+
     it("declares every output of the class, optional where a mode makes none, and not `settings`", () => {
         const declared = propertiesOf(declarations("components/cortexSecureCluster.ts").get("CortexSecureCluster")!);
         const outputs = component().properties;
