@@ -14,7 +14,6 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parse } from "yaml";
 import { EXIT_CODES, runCli } from "../bin/cliEnv";
 
@@ -431,13 +430,12 @@ describe("cortex-secure-cluster cli-env", () => {
     });
 
     describe("the real bin, as a child process on a temporary HOME", () => {
-        const binSource = join(__dirname, "..", "bin", "cortex-secure-cluster.ts");
-        // Resolved here: the child runs in the temporary HOME, where no node_modules can be found.
-        const tsxLoader = pathToFileURL(require.resolve("tsx")).href;
-        // tsx runs the bin's own source: the same entry point, argv, stdin, environment and exit status.
+        // The compiled bin package.json names (the suite's setup builds dist/ when the sources changed):
+        // the same entry point, argv, stdin, environment and exit status a user's shell gives it.
         // Two runs, one exiting 0 and one not; everything else is the same function, tested above in-process.
+        const bin = join(__dirname, "..", "dist", "bin", "cortex-secure-cluster.js");
         const spawnBin = (args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}) =>
-            spawnSync(process.execPath, ["--import", tsxLoader, binSource, ...args], {
+            spawnSync(process.execPath, [bin, ...args], {
                 input: options.input ?? "",
                 env: { PATH: process.env.PATH, HOME: home, ...options.env },
                 cwd: home,

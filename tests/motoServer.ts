@@ -64,7 +64,7 @@ export class MotoServer {
             } catch {
                 // not listening yet
             }
-            await new Promise((resolve) => setTimeout(resolve, 200));
+            await new Promise((resolve) => setTimeout(resolve, 50));
         }
         await server.stop();
         throw new Error(`moto_server did not answer on ${server.endpoint} within ${readyWithinMs} ms:\n${server.log}`);
