@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "./settings";
+import { Within } from "./parts";
 
 /** The EKS add-ons the component manages: the ones every node needs. */
 export type AddonName = "vpc-cni" | "kube-proxy" | "coredns";
@@ -35,9 +36,9 @@ export function createAddons(part: {
     clusterName: pulumi.Output<string>;
     nodeGroups: pulumi.Resource[];
     tags: Record<string, string>;
-    parent: pulumi.Resource;
+    within: Within;
 }): aws.eks.Addon[] {
-    const { name, settings, clusterName, nodeGroups, tags, parent } = part;
+    const { name, settings, clusterName, nodeGroups, tags, within } = part;
     const versions = EKS_ADDON_VERSIONS[settings.kubernetesVersion];
     const addon = (addonName: AddonName, extra: Partial<aws.eks.AddonArgs>, dependsOn: pulumi.Resource[]) =>
         new aws.eks.Addon(
@@ -52,7 +53,7 @@ export function createAddons(part: {
                 tags,
                 ...extra,
             },
-            { parent, dependsOn },
+            { ...within, dependsOn },
         );
     return [
         addon("vpc-cni", { configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION) }, []),

@@ -4,6 +4,7 @@ import { LOG_GROUP_NAMES } from "./encryption";
 import { BuiltLoadBalancer } from "./loadBalancers";
 import { Network } from "./network";
 import { Settings } from "./settings";
+import { Within } from "./parts";
 
 /** The listener of the API load balancer that API Gateway forwards to: plain HTTP, inside the VPC. */
 export const API_GATEWAY_LISTENER_PORT = 80;
@@ -36,9 +37,9 @@ export function createApiGateway(part: {
     /** The component's KMS key, for the access logs' log group. */
     keyArn: pulumi.Output<string>;
     tags: Record<string, string>;
-    parent: pulumi.Resource;
+    within: Within;
 }): { endpoint: pulumi.Output<string>; apiId: pulumi.Output<string> } {
-    const { name, settings, network, apiLoadBalancer, keyArn, tags, parent } = part;
+    const { name, settings, network, apiLoadBalancer, keyArn, tags, within } = part;
     const prefix = `${name}-api-gateway`;
     const linkSecurityGroup = new aws.ec2.SecurityGroup(
         prefix,
@@ -47,7 +48,7 @@ export function createApiGateway(part: {
             description: `API Gateway VPC link of ${settings.clusterName}: to the API load balancer's HTTP listener only`,
             tags: { ...tags, Name: `${settings.clusterName}-api-gateway-link` },
         },
-        { parent },
+        within,
     );
     new aws.vpc.SecurityGroupEgressRule(
         `${prefix}-out-${API_GATEWAY_LISTENER_PORT}`,
@@ -60,7 +61,7 @@ export function createApiGateway(part: {
             description: "to the API load balancer",
             tags,
         },
-        { parent },
+        within,
     );
     // The API load balancer admits the VPC link by its security group, whatever its allow list.
     new aws.vpc.SecurityGroupIngressRule(
@@ -74,18 +75,18 @@ export function createApiGateway(part: {
             description: "from the API Gateway VPC link",
             tags,
         },
-        { parent },
+        within,
     );
 
     const vpcLink = new aws.apigatewayv2.VpcLink(
         prefix,
         { name: `${settings.clusterName}-api`, subnetIds: network.privateSubnetIds, securityGroupIds: [linkSecurityGroup.id], tags },
-        { parent },
+        within,
     );
     const api = new aws.apigatewayv2.Api(
         prefix,
         { name: `${settings.clusterName}-api`, protocolType: "HTTP", description: `Cortex APIs of ${settings.clusterName}`, tags },
-        { parent },
+        within,
     );
     const integration = new aws.apigatewayv2.Integration(
         prefix,
@@ -98,7 +99,7 @@ export function createApiGateway(part: {
             integrationUri: apiLoadBalancer.listeners[API_GATEWAY_LISTENER_PORT].arn,
             payloadFormatVersion: "1.0",
         },
-        { parent },
+        within,
     );
     new aws.apigatewayv2.Route(
         prefix,
@@ -109,7 +110,7 @@ export function createApiGateway(part: {
             // IAM: callers sign with SigV4 and need execute-api:Invoke on this API.
             authorizationType: settings.apiGatewayAuthorization === "iam" ? "AWS_IAM" : "NONE",
         },
-        { parent },
+        within,
     );
 
     const accessLogs = new aws.cloudwatch.LogGroup(
@@ -120,7 +121,7 @@ export function createApiGateway(part: {
             kmsKeyId: keyArn,
             tags,
         },
-        { parent, retainOnDelete: settings.protectData },
+        { ...within, retainOnDelete: settings.protectData },
     );
     const stage = new aws.apigatewayv2.Stage(
         prefix,
@@ -136,7 +137,7 @@ export function createApiGateway(part: {
             },
             tags,
         },
-        { parent },
+        within,
     );
     return { endpoint: stage.invokeUrl, apiId: api.id };
 }

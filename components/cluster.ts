@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LOG_GROUP_NAMES } from "./encryption";
 import { Network } from "./network";
 import { Settings } from "./settings";
+import { Within } from "./parts";
 
 /** What the other parts need to know of the cluster. */
 export interface Cluster {
@@ -41,9 +42,9 @@ export function createCluster(part: {
     /** The component's KMS key: the control-plane logs, and secrets unless another key is given. */
     keyArn: pulumi.Output<string>;
     tags: Record<string, string>;
-    parent: pulumi.Resource;
+    within: Within;
 }): Cluster {
-    const { name, settings, network, keyArn, tags, parent } = part;
+    const { name, settings, network, keyArn, tags, within } = part;
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-control-plane-logs`,
         {
@@ -52,7 +53,7 @@ export function createCluster(part: {
             kmsKeyId: keyArn,
             tags,
         },
-        { parent, retainOnDelete: settings.protectData },
+        { ...within, retainOnDelete: settings.protectData },
     );
     const secretsKeyArn = settings.secretsEncryptionKeyArn ?? keyArn;
 
@@ -81,7 +82,7 @@ export function createCluster(part: {
             deletionProtection: settings.protectData,
             tags,
         },
-        { parent, dependsOn: [logGroup] },
+        { ...within, dependsOn: [logGroup] },
     );
 
     return {

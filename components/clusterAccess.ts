@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblems } from "./problems";
 import { Settings } from "./settings";
+import { Within } from "./parts";
 
 /** The EKS access policy a cluster admin gets: everything, cluster-wide. */
 export const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
@@ -34,9 +35,10 @@ export function createClusterAccess(part: {
     settings: Pick<Settings, "clusterAdmins">;
     clusterName: pulumi.Output<string>;
     tags: Record<string, string>;
-    parent: pulumi.Resource;
+    within: Within;
 }): ClusterAccess {
-    const { name, settings, clusterName, tags, parent } = part;
+    const { name, settings, clusterName, tags, within } = part;
+    const { parent } = within;
     const creator = aws.getCallerIdentityOutput({}, { parent }).arn.apply(creatorPrincipal);
     const partition = aws.getPartitionOutput({}, { parent }).partition;
     settings.clusterAdmins.forEach((admin, index) => {
@@ -56,7 +58,7 @@ export function createClusterAccess(part: {
             }
             return admin;
         });
-        const entry = new aws.eks.AccessEntry(`${name}-admin-${index}`, { clusterName, principalArn, type: "STANDARD", tags }, { parent });
+        const entry = new aws.eks.AccessEntry(`${name}-admin-${index}`, { clusterName, principalArn, type: "STANDARD", tags }, within);
         new aws.eks.AccessPolicyAssociation(
             `${name}-admin-${index}`,
             {
@@ -65,7 +67,7 @@ export function createClusterAccess(part: {
                 policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_POLICY}`,
                 accessScope: { type: "cluster" },
             },
-            { parent },
+            within,
         );
     });
     return { creator, admins: settings.clusterAdmins };

@@ -3,6 +3,7 @@ import { createApiGateway } from "./apiGateway";
 import { auditOutput } from "./auditOutput";
 import { CortexSecureClusterArgs, CortexVersion } from "./args";
 import { CortexCliEnvironment } from "./cliConfig";
+import { componentOutputs, Declared } from "./componentOutputs";
 import { cliEnvironmentOutputs } from "./cliEnvironment";
 import { clusterConfigYaml } from "./clusterConfig";
 import { createAddons } from "./addons";
@@ -16,7 +17,8 @@ import { apiServerAccessNotes, createInClusterObjects } from "./inCluster";
 import { createLoadBalancers } from "./loadBalancers";
 import { createNetwork, subnetZones } from "./network";
 import { createNodeGroups } from "./nodeGroups";
-import { createVpcPeering } from "./peering";
+import { CLUSTER_PARTS, ClusterPartName, withinPart } from "./parts";
+import { createVpcPeering, noPeering } from "./peering";
 import { hasPendingArguments, resolvePendingArguments } from "./pendingArguments";
 import { resolveSettings, Settings } from "./settings";
 import { createStorage } from "./storage";
@@ -122,27 +124,52 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
     private declare(name: string, settings: Settings): Declared {
         settingsOfComponent.set(this, settings);
         const outputs = {} as Declared;
-        // What every part is given: its name prefix, its parent and the tags.
-        const { parent, tags } = { parent: this, tags: { ...settings.tags, [CLUSTER_NAME_TAG]: settings.clusterName } };
+        // What every part is given: its name prefix and the tags; each part has its own place in the tree.
+        const tags = { ...settings.tags, [CLUSTER_NAME_TAG]: settings.clusterName };
+        const within = (part: ClusterPartName) => withinPart(this, name, part);
 
         // First: every log group is encrypted with it, and their names are in its policy.
-        const keyArn = createComponentKey({ name, settings, tags, parent }).arn;
-        const storage = createStorage({ name, settings, keyArn, tags, parent });
-        const network = createNetwork({ name, settings, keyArn, cortexBucketArn: storage.bucketArn, tags, parent });
-        const cluster = createCluster({ name, settings, network, keyArn, tags, parent });
-        const nodeGroups = createNodeGroups({ name, settings, network, cluster, tags, parent });
-        const clusterAccess = createClusterAccess({ name, settings, clusterName: cluster.clusterName, tags, parent });
+        const keyArn = createComponentKey({ name, settings, tags, within: within(CLUSTER_PARTS.encryption) }).arn;
+        const storage = createStorage({ name, settings, keyArn, tags, within: within(CLUSTER_PARTS.storage) });
+        const network = createNetwork({
+            name,
+            settings,
+            keyArn,
+            cortexBucketArn: storage.bucketArn,
+            tags,
+            within: within(CLUSTER_PARTS.network),
+        });
+        // The control plane, who administers it and its add-ons.
+        const controlPlane = within(CLUSTER_PARTS.cluster);
+        const cluster = createCluster({ name, settings, network, keyArn, tags, within: controlPlane });
+        const nodeGroups = createNodeGroups({ name, settings, network, cluster, tags, within: within(CLUSTER_PARTS.nodeGroups) });
+        const clusterAccess = createClusterAccess({ name, settings, clusterName: cluster.clusterName, tags, within: controlPlane });
         createAddons({
             name,
             settings,
             clusterName: cluster.clusterName,
             nodeGroups: [nodeGroups.operator, ...nodeGroups.workers].map((group) => group.nodeGroup),
             tags,
-            parent,
+            within: controlPlane,
         });
-        const loadBalancers = createLoadBalancers({ name, settings, network, nodeGroups, tags, parent });
+        const loadBalancers = createLoadBalancers({
+            name,
+            settings,
+            network,
+            nodeGroups,
+            tags,
+            within: within(CLUSTER_PARTS.loadBalancers),
+        });
         const apiGateway = settings.apiGateway
-            ? createApiGateway({ name, settings, network, apiLoadBalancer: loadBalancers.api, keyArn, tags, parent })
+            ? createApiGateway({
+                  name,
+                  settings,
+                  network,
+                  apiLoadBalancer: loadBalancers.api,
+                  keyArn,
+                  tags,
+                  within: within(CLUSTER_PARTS.apiGateway),
+              })
             : undefined;
         const identity = createIdentity({
             name,
@@ -154,9 +181,9 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
                 apiGatewayId: apiGateway?.apiId,
             },
             tags,
-            parent,
+            within: within(CLUSTER_PARTS.identity),
         });
-        const { region, partition } = deployTarget(parent);
+        const { region, partition } = deployTarget(this);
 
         outputs.vpcId = network.vpcId;
         outputs.publicSubnetIds = network.publicSubnetIds;
@@ -169,7 +196,10 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         outputs.apiEndpoint = pulumi.interpolate`${settings.sslCertificateArn ? "https" : "http"}://${loadBalancers.api.dnsName}`;
         outputs.operatorEndpoint = pulumi.interpolate`https://${loadBalancers.operator.dnsName}`;
         outputs.apiGatewayEndpoint = apiGateway?.endpoint;
-        const peering = createVpcPeering({ name, settings, network, tags, parent });
+        const peering =
+            settings.vpcPeering.length > 0
+                ? createVpcPeering({ name, settings, network, tags, within: within(CLUSTER_PARTS.peering) })
+                : noPeering();
         outputs.vpcPeeringConnectionIds = peering.connectionIds;
         outputs.audit = auditOutput({
             settings,
@@ -209,7 +239,7 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         outputs.cortexVersion = pulumi.output(settings.cortexVersion);
         const existingSubnets =
             settings.existingVpc && settings.cortexVersion === "0.42"
-                ? subnetZones(settings.existingVpc[nodeSubnetTier(settings)], parent)
+                ? subnetZones(settings.existingVpc[nodeSubnetTier(settings)], this)
                 : undefined;
         outputs.cortexClusterConfig = pulumi
             .all([region, storage.bucketName, network.availabilityZones, existingSubnets, settings.sslCertificateArn])
@@ -228,7 +258,7 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
                         ? { accessKeyId: identity.runtimeAccessKeyId, secretAccessKey: identity.runtimeSecretAccessKey }
                         : undefined,
                 clusterConfig: outputs.cortexClusterConfig,
-                parent,
+                within: within(CLUSTER_PARTS.inCluster),
             });
         }
 
@@ -249,43 +279,4 @@ export class CortexSecureCluster extends pulumi.ComponentResource {
         });
         return outputs;
     }
-}
-
-/** The outputs, as the class declares them. */
-type Declared = {
-    -readonly [K in Exclude<keyof CortexSecureCluster, keyof pulumi.ComponentResource | "settings">]: CortexSecureCluster[K];
-};
-
-/**
- * Every output of the component by name: what it registers and what the stack program exports.
- * An output a mode does not make is undefined (and so no stack output).
- */
-export function componentOutputs(cluster: Declared): Record<string, pulumi.Output<unknown> | undefined> {
-    return {
-        vpcId: cluster.vpcId,
-        publicSubnetIds: cluster.publicSubnetIds,
-        privateSubnetIds: cluster.privateSubnetIds,
-        clusterName: cluster.clusterName,
-        kubeconfig: cluster.kubeconfig,
-        oidcProviderArn: cluster.oidcProviderArn,
-        apiLoadBalancerDnsName: cluster.apiLoadBalancerDnsName,
-        operatorLoadBalancerDnsName: cluster.operatorLoadBalancerDnsName,
-        apiEndpoint: cluster.apiEndpoint,
-        operatorEndpoint: cluster.operatorEndpoint,
-        apiGatewayEndpoint: cluster.apiGatewayEndpoint,
-        vpcPeeringConnectionIds: cluster.vpcPeeringConnectionIds,
-        bucketName: cluster.bucketName,
-        logGroupName: cluster.logGroupName,
-        runtimeAccessKeyId: cluster.runtimeAccessKeyId,
-        runtimeSecretAccessKey: cluster.runtimeSecretAccessKey,
-        runtimeRoleArn: cluster.runtimeRoleArn,
-        runtimePolicyArn: cluster.runtimePolicyArn,
-        cliAccessKeyId: cluster.cliAccessKeyId,
-        cliSecretAccessKey: cluster.cliSecretAccessKey,
-        cortexVersion: cluster.cortexVersion,
-        audit: cluster.audit,
-        cortexClusterConfig: cluster.cortexClusterConfig,
-        cliEnvironment: cluster.cliEnvironment,
-        cliConfigureCommand: cluster.cliConfigureCommand,
-    };
 }

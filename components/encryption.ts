@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument, policyJson } from "./policyDocument";
 import { Settings } from "./settings";
+import { Within } from "./parts";
 
 /** The names of the log groups the component creates, so its key's policy can name exactly these. */
 export const LOG_GROUP_NAMES = {
@@ -68,9 +69,10 @@ export function createComponentKey(part: {
     name: string;
     settings: Pick<Settings, "clusterName" | "flowLogs" | "apiGateway" | "protectData">;
     tags: Record<string, string>;
-    parent: pulumi.Resource;
+    within: Within;
 }): aws.kms.Key {
-    const { name, settings, tags, parent } = part;
+    const { name, settings, tags, within } = part;
+    const { parent } = within;
     const policy = pulumi
         .all([
             aws.getPartitionOutput({}, { parent }).partition,
@@ -89,6 +91,6 @@ export function createComponentKey(part: {
             policy: policyJson(policy),
             tags,
         },
-        { parent, retainOnDelete: settings.protectData },
+        { ...within, retainOnDelete: settings.protectData },
     );
 }

@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_GROUP_NAMES } from "./encryption";
 import { NetworkSettings } from "./network";
+import { Within } from "./parts";
 import { PolicyDocument, policyJson } from "./policyDocument";
 
 /** The flow-logs role's trust: only the flow-logs service, only on behalf of this account (no confused deputy). */
@@ -41,7 +42,7 @@ export function createFlowLogs(
     vpcId: pulumi.Output<string>,
     keyArn: pulumi.Output<string>,
     tags: Record<string, string>,
-    parent: pulumi.Resource,
+    within: Within,
 ): pulumi.Output<string> {
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-flow-logs`,
@@ -51,9 +52,9 @@ export function createFlowLogs(
             kmsKeyId: keyArn,
             tags,
         },
-        { parent, retainOnDelete: settings.protectData },
+        { ...within, retainOnDelete: settings.protectData },
     );
-    const account = aws.getCallerIdentityOutput({}, { parent }).accountId;
+    const account = aws.getCallerIdentityOutput({}, { parent: within.parent }).accountId;
     const role = new aws.iam.Role(
         `${name}-flow-logs`,
         {
@@ -61,9 +62,9 @@ export function createFlowLogs(
             assumeRolePolicy: policyJson(account.apply(flowLogsTrustPolicy)),
             tags,
         },
-        { parent },
+        within,
     );
-    new aws.iam.RolePolicy(`${name}-flow-logs`, { role: role.id, policy: policyJson(logGroup.arn.apply(flowLogsWritePolicy)) }, { parent });
+    new aws.iam.RolePolicy(`${name}-flow-logs`, { role: role.id, policy: policyJson(logGroup.arn.apply(flowLogsWritePolicy)) }, within);
     const flowLog = new aws.ec2.FlowLog(
         `${name}-flow-logs`,
         {
@@ -74,7 +75,7 @@ export function createFlowLogs(
             iamRoleArn: role.arn,
             tags,
         },
-        { parent },
+        within,
     );
     return flowLog.id;
 }

@@ -6,6 +6,7 @@ import { formatProblems } from "./problems";
 import { OidcProvider, runtimePolicy, serviceAccountTrustPolicy } from "./runtimePolicy";
 import { Settings } from "./settings";
 import { Storage } from "./storage";
+import { Within } from "./parts";
 
 /** The identities the component made, and what the outputs carry. */
 export interface Identity {
@@ -48,9 +49,10 @@ export function createIdentity(part: {
     settings: Pick<Settings, "cortexVersion" | "clusterName" | "runtimeCredentials" | "modelBucketArns" | "cliUser">;
     dependencies: IdentityDependencies;
     tags: Record<string, string>;
-    parent: pulumi.Resource;
+    within: Within;
 }): Identity {
-    const { name, settings, dependencies, tags, parent } = part;
+    const { name, settings, dependencies, tags, within } = part;
+    const { parent } = within;
     const credentials = settings.runtimeCredentials;
     // Checked before anything is registered.
     if (credentials.mode === "serviceAccountRole" && dependencies.oidcProvider === undefined) {
@@ -94,19 +96,19 @@ export function createIdentity(part: {
             policy: policyJson(policyDocument),
             tags,
         },
-        { parent },
+        within,
     );
 
     const identity: Identity = { runtimePolicyArn: policy.arn, holder: { kind: "provided" } };
     switch (credentials.mode) {
         case "iamUser": {
             // The policy sits on a group of one, so the user never carries permissions of its own.
-            const group = new aws.iam.Group(`${name}-runtime`, {}, { parent });
-            new aws.iam.GroupPolicyAttachment(`${name}-runtime`, { group: group.name, policyArn: policy.arn }, { parent });
-            const user = new aws.iam.User(`${name}-runtime`, { tags }, { parent });
+            const group = new aws.iam.Group(`${name}-runtime`, {}, within);
+            new aws.iam.GroupPolicyAttachment(`${name}-runtime`, { group: group.name, policyArn: policy.arn }, within);
+            const user = new aws.iam.User(`${name}-runtime`, { tags }, within);
             // Exclusive membership: a member added outside Pulumi is removed on the next update.
-            new aws.iam.GroupMembership(`${name}-runtime`, { group: group.name, users: [user.name] }, { parent });
-            const key = new aws.iam.AccessKey(`${name}-runtime`, { user: user.name }, { parent });
+            new aws.iam.GroupMembership(`${name}-runtime`, { group: group.name, users: [user.name] }, within);
+            const key = new aws.iam.AccessKey(`${name}-runtime`, { user: user.name }, within);
             identity.runtimeAccessKeyId = key.id;
             identity.runtimeSecretAccessKey = pulumi.secret(key.secret);
             identity.holder = { kind: "user", userName: user.name, groupName: group.name, accessKeyId: key.id };
@@ -140,24 +142,24 @@ export function createIdentity(part: {
                     assumeRolePolicy: trustPolicy,
                     tags,
                 },
-                { parent },
+                within,
             );
-            new aws.iam.RolePolicyAttachment(`${name}-runtime`, { role: role.name, policyArn: policy.arn }, { parent });
+            new aws.iam.RolePolicyAttachment(`${name}-runtime`, { role: role.name, policyArn: policy.arn }, within);
             identity.runtimeRoleArn = role.arn;
             identity.holder = { kind: "role", roleName: role.name };
             break;
         }
         case "nodeRole":
             // Where Cortex v0.30+ looks for its permissions: the role of every node (one role, shared by the groups).
-            new aws.iam.RolePolicyAttachment(`${name}-runtime`, { role: dependencies.nodeRoleName!, policyArn: policy.arn }, { parent });
+            new aws.iam.RolePolicyAttachment(`${name}-runtime`, { role: dependencies.nodeRoleName!, policyArn: policy.arn }, within);
             identity.holder = { kind: "role", roleName: dependencies.nodeRoleName! };
             break;
     }
 
     if (settings.cliUser) {
         // The operator only checks who calls it (sts:GetCallerIdentity needs no permission): no policy at all.
-        const cliUser = new aws.iam.User(`${name}-cli`, { tags }, { parent });
-        const cliKey = new aws.iam.AccessKey(`${name}-cli`, { user: cliUser.name }, { parent });
+        const cliUser = new aws.iam.User(`${name}-cli`, { tags }, within);
+        const cliKey = new aws.iam.AccessKey(`${name}-cli`, { user: cliUser.name }, within);
         identity.cliAccessKeyId = cliKey.id;
         identity.cliSecretAccessKey = pulumi.secret(cliKey.secret);
     }

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CORTEX_RELEASES, IngressGateway } from "./cortexReleases";
 import { Settings } from "./settings";
+import { Within } from "./parts";
 
 /** Our Services' names: never Cortex's own (`ingressgateway-*`), which Cortex installs and replaces. */
 export const BRIDGE_SERVICE_NAMES = { apis: "cortex-secure-cluster-apis", operator: "cortex-secure-cluster-operator" } as const;
@@ -120,11 +121,12 @@ export function createInClusterObjects(part: {
     /** The runtime keys; required when the release reads them from the Secret. */
     runtimeKeys: { accessKeyId: pulumi.Output<string>; secretAccessKey: pulumi.Output<string> } | undefined;
     clusterConfig: pulumi.Output<string>;
-    parent: pulumi.Resource;
+    within: Within;
 }): InClusterObjects {
-    const { name, settings, kubeconfig, runtimeKeys, clusterConfig, parent } = part;
-    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig }, { parent });
-    const opts = { provider, parent };
+    const { name, settings, kubeconfig, runtimeKeys, clusterConfig, within } = part;
+    const { parent } = within;
+    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig }, within);
+    const opts = { ...within, provider };
     const labels = { "app.kubernetes.io/managed-by": "cortex-secure-cluster" };
     const objects: pulumi.CustomResource[] = [];
     let namespace: k8s.core.v1.Namespace | undefined;

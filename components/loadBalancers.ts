@@ -5,6 +5,7 @@ import { LOAD_BALANCER_TAG } from "./constants";
 import { Network } from "./network";
 import { BuiltNodeGroup, NodeGroups } from "./nodeGroups";
 import { Settings } from "./settings";
+import { Within } from "./parts";
 
 /** Which of Cortex's two load balancers: Cortex's CLI finds each by the `cortex.dev/load-balancer` tag. */
 export type LoadBalancerRole = "api" | "operator";
@@ -108,7 +109,7 @@ export function createLoadBalancers(part: {
     network: Pick<Network, "vpcId" | "publicSubnetIds" | "privateSubnetIds">;
     nodeGroups: NodeGroups;
     tags: Record<string, string>;
-    parent: pulumi.Resource;
+    within: Within;
 }): LoadBalancers {
     const { nodeGroups } = part;
     const [api, operator] = planLoadBalancers(part.settings).map((plan) =>
@@ -130,9 +131,10 @@ function createLoadBalancer(part: {
     targets: BuiltNodeGroup[];
     nodeSecurityGroupId: pulumi.Output<string>;
     tags: Record<string, string>;
-    parent: pulumi.Resource;
+    within: Within;
 }): BuiltLoadBalancer {
-    const { name, settings, plan, network, targets, nodeSecurityGroupId, tags, parent } = part;
+    const { name, settings, plan, network, targets, nodeSecurityGroupId, tags, within } = part;
+    const { parent } = within;
     const prefix = `${name}-${plan.role}-lb`;
     const lbTags = { ...tags, [LOAD_BALANCER_TAG]: plan.role };
     const listenerPorts = [...new Set(plan.listeners.filter((listener) => listener.clients).map((listener) => listener.port))];
@@ -145,7 +147,7 @@ function createLoadBalancer(part: {
             description: `Cortex ${plan.role} load balancer of ${settings.clusterName}: its allow list on its listener ports only`,
             tags: { ...lbTags, Name: `${settings.clusterName}-${plan.role}-lb` },
         },
-        { parent },
+        within,
     );
     // One rule per CIDR and port, so a review (and the policy pack) sees exactly who may connect where.
     for (const cidr of plan.allowList) {
@@ -161,7 +163,7 @@ function createLoadBalancer(part: {
                     description: `${plan.role} clients on ${port}`,
                     tags: lbTags,
                 },
-                { parent },
+                within,
             );
         }
     }
@@ -177,7 +179,7 @@ function createLoadBalancer(part: {
                 description: `to the nodes' NodePort ${nodePort} (traffic and health checks)`,
                 tags: lbTags,
             },
-            { parent },
+            within,
         );
         new aws.vpc.SecurityGroupIngressRule(
             `${prefix}-to-nodes-${nodePort}`,
@@ -190,7 +192,7 @@ function createLoadBalancer(part: {
                 description: `from the ${plan.role} load balancer only`,
                 tags: lbTags,
             },
-            { parent },
+            within,
         );
     }
 
@@ -206,7 +208,7 @@ function createLoadBalancer(part: {
             enableDeletionProtection: settings.protectData,
             tags: lbTags,
         },
-        { parent },
+        within,
     );
 
     const targetGroups = new Map<number, aws.lb.TargetGroup>();
@@ -225,7 +227,7 @@ function createLoadBalancer(part: {
                 deregistrationDelay: 30,
                 tags: lbTags,
             },
-            { parent },
+            within,
         );
         targetGroups.set(nodePort, targetGroup);
         for (const group of targets) {
@@ -243,7 +245,7 @@ function createLoadBalancer(part: {
                     }),
                     lbTargetGroupArn: targetGroup.arn,
                 },
-                { parent },
+                within,
             );
         }
     }
@@ -260,7 +262,7 @@ function createLoadBalancer(part: {
                 defaultActions: [{ type: "forward", targetGroupArn: targetGroups.get(listener.nodePort)!.arn }],
                 tags: lbTags,
             },
-            { parent },
+            within,
         );
     }
 

@@ -5,6 +5,7 @@ import { createFlowLogs } from "./flowLogs";
 import { PolicyDocument, policyJson } from "./policyDocument";
 import { SubnetVisibility } from "./args";
 import { Settings } from "./settings";
+import { Within } from "./parts";
 
 /** What the other parts need to know of the network. */
 export interface Network {
@@ -132,18 +133,18 @@ export function createNetwork(part: {
     /** The Cortex bucket, which the S3 endpoint's policy admits with `clusterBuckets`. */
     cortexBucketArn: pulumi.Output<string>;
     tags: Record<string, string>;
-    parent: pulumi.Resource;
+    within: Within;
 }): Network {
-    const { name, settings, keyArn, cortexBucketArn, tags, parent } = part;
-    const network = settings.existingVpc ? existingNetwork(settings, parent) : newNetwork(name, settings, tags, parent);
+    const { name, settings, keyArn, cortexBucketArn, tags, within } = part;
+    const network = settings.existingVpc ? existingNetwork(settings, within.parent) : newNetwork(name, settings, tags, within);
     if (settings.vpcEndpoints !== "none") {
-        createVpcEndpoints(name, settings, network, cortexBucketArn, tags, parent);
+        createVpcEndpoints(name, settings, network, cortexBucketArn, tags, within);
     }
-    const flowLogId = settings.flowLogs ? createFlowLogs(name, settings, network.vpcId, keyArn, tags, parent) : undefined;
+    const flowLogId = settings.flowLogs ? createFlowLogs(name, settings, network.vpcId, keyArn, tags, within) : undefined;
     return { ...network, flowLogId };
 }
 
-function newNetwork(name: string, settings: NetworkSettings, tags: Record<string, string>, parent: pulumi.Resource): Network {
+function newNetwork(name: string, settings: NetworkSettings, tags: Record<string, string>, within: Within): Network {
     // The region of the stack's AWS provider config; a program that passes another provider names its zones.
     const zoneCount = settings.availabilityZones?.length ?? defaultZoneCount(aws.config.region);
     const vpc = new awsx.ec2.Vpc(
@@ -164,14 +165,14 @@ function newNetwork(name: string, settings: NetworkSettings, tags: Record<string
             ],
             tags,
         },
-        { parent },
+        within,
     );
     // The VPC's default security group is attached to anything created without one: empty it, so
     // such a thing reaches nothing and is reached by nothing (CIS; checkov CKV2_AWS_12).
     new aws.ec2.DefaultSecurityGroup(
         `${name}-default-sg`,
         { vpcId: vpc.vpcId, tags: { ...tags, Name: `${settings.clusterName}-default-no-rules` } },
-        { parent },
+        within,
     );
     return {
         vpcId: vpc.vpcId,
@@ -224,8 +225,9 @@ function createVpcEndpoints(
     network: Network,
     cortexBucketArn: pulumi.Output<string>,
     tags: Record<string, string>,
-    parent: pulumi.Resource,
+    within: Within,
 ): void {
+    const { parent } = within;
     const region = aws.getRegionOutput({}, { parent }).region;
     const partition = aws.getPartitionOutput({}, { parent }).partition;
     const policy =
@@ -247,7 +249,7 @@ function createVpcEndpoints(
             policy,
             tags: { ...tags, Name: `${settings.clusterName}-s3` },
         },
-        { parent },
+        within,
     );
     if (settings.vpcEndpoints !== "all") {
         return;
@@ -260,7 +262,7 @@ function createVpcEndpoints(
             ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [network.vpcCidr], description: "HTTPS from the VPC" }],
             tags: { ...tags, Name: `${settings.clusterName}-endpoints` },
         },
-        { parent },
+        within,
     );
     for (const service of INTERFACE_ENDPOINT_SERVICES) {
         new aws.ec2.VpcEndpoint(
@@ -274,7 +276,7 @@ function createVpcEndpoints(
                 securityGroupIds: [endpointSecurityGroup.id],
                 tags: { ...tags, Name: `${settings.clusterName}-${service}` },
             },
-            { parent },
+            within,
         );
     }
 }

@@ -6,6 +6,7 @@ import { Network } from "./network";
 import { RuntimeCredentialsMode } from "./args";
 import { CORTEX_RELEASES, CortexVersion, isGpuInstance, isInferentiaInstance } from "./cortexReleases";
 import { NodeGroupSettings, Settings } from "./settings";
+import { Within } from "./parts";
 
 /** A node group as the other parts see it: its settings and the autoscaling groups behind it. */
 export interface BuiltNodeGroup {
@@ -121,9 +122,10 @@ export function createNodeGroups(part: {
     network: Pick<Network, "vpcId" | "nodeSubnetIds">;
     cluster: Pick<Cluster, "eksCluster" | "clusterSecurityGroupId">;
     tags: Record<string, string>;
-    parent: pulumi.Resource;
+    within: Within;
 }): NodeGroups {
-    const { name, settings, network, cluster, tags, parent } = part;
+    const { name, settings, network, cluster, tags, within } = part;
+    const { parent } = within;
     const nodeSecurityGroup = new aws.ec2.SecurityGroup(
         `${name}-nodes`,
         {
@@ -140,21 +142,21 @@ export function createNodeGroups(part: {
             ],
             tags: { ...tags, Name: `${settings.clusterName}-nodes` },
         },
-        { parent },
+        within,
     );
 
     const partition = aws.getPartitionOutput({}, { parent }).partition;
     const nodeRole = new aws.iam.Role(
         `${name}-nodes`,
         { description: `EC2 instances of EKS cluster ${settings.clusterName}`, assumeRolePolicy: NODE_TRUST_POLICY, tags },
-        { parent },
+        within,
     );
     const nodeRolePolicies = MANAGED_NODE_POLICIES.map(
         (policy) =>
             new aws.iam.RolePolicyAttachment(
                 `${name}-nodes-${policy}`,
                 { role: nodeRole.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}` },
-                { parent },
+                within,
             ),
     );
     const securityGroups = [cluster.clusterSecurityGroupId, nodeSecurityGroup.id];
@@ -192,7 +194,7 @@ export function createNodeGroups(part: {
                 ],
                 tags,
             },
-            { parent },
+            within,
         );
         const nodeGroup = new eks.ManagedNodeGroup(
             `${name}-ng-${spec.name}`,
@@ -213,7 +215,7 @@ export function createNodeGroups(part: {
                 launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
                 tags,
             },
-            { parent, dependsOn: nodeRolePolicies },
+            { ...within, dependsOn: nodeRolePolicies },
         );
         // A remote component hands back the node group as a resource (or, in a mock, a plain object).
         const autoscalingGroupNames = pulumi
@@ -227,7 +229,7 @@ export function createNodeGroups(part: {
                 new aws.autoscaling.Tag(
                     `${name}-ng-${spec.name}-${key.replace(/^k8s\.io\/cluster-autoscaler\/node-template\//, "").replace(/[^a-zA-Z0-9-]/g, "-")}`,
                     { autoscalingGroupName: asgName, tag: { key, value, propagateAtLaunch: false } },
-                    { parent },
+                    within,
                 );
             }
         }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PeerSpec, SubnetVisibility } from "./args";
 import { Network, subnetPosition } from "./network";
 import { Settings } from "./settings";
+import { Within } from "./parts";
 
 /** Whether a peer is in the cluster's own account and region, so the component can accept its peering itself. */
 export function isLocalPeer(peer: PeerSpec): boolean {
@@ -29,6 +30,11 @@ export function peerSubnetTiers(settings: Pick<Settings, "subnetVisibility" | "a
 /** Cluster route tables or subnet CIDRs, each with the suffix of the routes made for it. */
 type Named = { suffix: string; value: pulumi.Output<string> }[];
 
+/** What a cluster with no `vpcPeering` has: no connections and no routes. */
+export function noPeering(): Peering {
+    return { connectionIds: pulumi.output([]), clusterRouteTableIds: pulumi.output([]), routeBackCidrs: pulumi.output([]) };
+}
+
 /**
  * Peers each VPC of `vpcPeering` with the cluster VPC: the connection (accepted here when the peer
  * is in the same account and region, else only requested), a route to the peer in the route tables
@@ -41,12 +47,10 @@ export function createVpcPeering(part: {
     settings: PeeringSettings;
     network: Pick<Network, "vpcId" | "routeTables" | "newVpcSubnets">;
     tags: Record<string, string>;
-    parent: pulumi.Resource;
+    within: Within;
 }): Peering {
-    const { name, settings, network, tags, parent } = part;
-    if (settings.vpcPeering.length === 0) {
-        return { connectionIds: pulumi.output([]), clusterRouteTableIds: pulumi.output([]), routeBackCidrs: pulumi.output([]) };
-    }
+    const { name, settings, network, tags, within } = part;
+    const { parent } = within;
     const tiers = peerSubnetTiers(settings);
     const layout = network.newVpcSubnets;
     // Counted up front (zones × tiers, or the tables given), so every route shows in a preview.
@@ -92,13 +96,13 @@ export function createVpcPeering(part: {
                 autoAccept: local,
                 tags: { ...tags, Name: `${settings.clusterName}-peer-${index}`, "cortex.dev/peer-cidr": peer.cidrBlock },
             },
-            { parent },
+            within,
         );
         for (const table of clusterTables) {
             new aws.ec2.Route(
                 `${prefix}-route-${table.suffix}`,
                 { routeTableId: table.value, destinationCidrBlock: peer.cidrBlock, vpcPeeringConnectionId: connection.id },
-                { parent },
+                within,
             );
         }
         if (local) {
@@ -108,7 +112,7 @@ export function createVpcPeering(part: {
                     new aws.ec2.Route(
                         `${prefix}-route-back-${table}-${subnet.suffix}`,
                         { routeTableId, destinationCidrBlock: subnet.value, vpcPeeringConnectionId: connection.id },
-                        { parent },
+                        within,
                     );
                 }
             });

@@ -2,7 +2,8 @@
 // this stack's config, one CortexSecureCluster, its outputs.
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "./config";
-import { componentOutputs, CortexSecureCluster } from "./cortexSecureCluster";
+import { componentOutputs } from "./componentOutputs";
+import { CortexSecureCluster } from "./cortexSecureCluster";
 import { DEFAULTS } from "./defaults";
 
 /** Builds the stack's one component from its config; returns it with the stack outputs to export. */

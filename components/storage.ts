@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LOG_GROUP_NAMES } from "./encryption";
 import { PolicyDocument, policyJson } from "./policyDocument";
 import { Settings } from "./settings";
+import { Within } from "./parts";
 
 /** The Cortex bucket and log group, as the other parts need them. */
 export interface Storage {
@@ -61,13 +62,13 @@ export function createStorage(part: {
     /** The component's KMS key, for the Cortex log group. */
     keyArn: pulumi.Output<string>;
     tags: Record<string, string>;
-    parent: pulumi.Resource;
+    within: Within;
 }): Storage {
-    const { name, settings, keyArn, tags, parent } = part;
+    const { name, settings, keyArn, tags, within } = part;
     const { retainOnDelete, forceDestroy } = dataLifecycle(settings.protectData);
     // The settings are retained with the bucket: a kept bucket must not lose its encryption,
     // public access block or TLS-only policy when the stack is destroyed.
-    const opts = { parent, retainOnDelete };
+    const opts = { ...within, retainOnDelete };
 
     const bucket = new aws.s3.Bucket(
         `${name}-bucket`,
@@ -101,7 +102,7 @@ export function createStorage(part: {
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-cortex-logs`,
         { name: LOG_GROUP_NAMES.cortex(settings.clusterName), retentionInDays: settings.logRetentionDays, kmsKeyId: keyArn, tags },
-        { parent, retainOnDelete },
+        { ...within, retainOnDelete },
     );
 
     return { bucketName: bucket.bucket, bucketArn: bucket.arn, logGroupName: logGroup.name, logGroupArn: logGroup.arn };

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CortexSecureCluster, CortexSecureClusterArgs } from "../components";
+import { CLUSTER_PARTS, ClusterPartName, clusterPartType } from "../components/parts";
 import { mockCloud, quiescence, RecordedResource } from "../tools/mockCloud";
 
 let built = 0;
@@ -75,6 +76,12 @@ export class Built {
             throw new Error(`expected one ${type} named …${suffix}, found ${matches.map((r) => r.name).join(", ") || "none"}`);
         }
         return matches[0];
+    }
+
+    /** The part a resource hangs from (`Network`, `Identity`, ...), or undefined when its parent is no part. */
+    partOf(resource: RecordedResource): ClusterPartName | undefined {
+        const parent = this.resources.find((r) => r.urn === resource.options.parent);
+        return Object.values(CLUSTER_PARTS).find((part) => parent?.type === clusterPartType(part));
     }
 }
 

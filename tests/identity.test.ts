@@ -420,14 +420,14 @@ async function buildParts(
     settings: ReturnType<typeof resolveSettings>,
     oidcProvider?: OidcProvider,
 ): Promise<{ identity: Identity; resources: RecordedResource[] }> {
-    const parent = new TestParent(name);
-    const storage = createStorage({ name, settings, keyArn: pulumi.output(TEST_KEY_ARN), tags: {}, parent });
+    const within = { parent: new TestParent(name), aliases: [] };
+    const storage = createStorage({ name, settings, keyArn: pulumi.output(TEST_KEY_ARN), tags: {}, within });
     const identity = createIdentity({
         name,
         settings,
         dependencies: { storage, oidcProvider },
         tags: { [CLUSTER_NAME_TAG]: settings.clusterName },
-        parent,
+        within,
     });
     await quiescence();
     return { identity, resources: mockCloud.resources.filter((r) => r.name.startsWith(`${name}-`)) };
@@ -483,10 +483,10 @@ describe("runtimeCredentials serviceAccountRole", () => {
 
     it("refuses to build without the cluster's OIDC provider, naming the argument", () => {
         const settings = resolveSettings(withAdmins({ cortexVersion: "0.25", runtimeCredentials: { mode: "serviceAccountRole" } }));
-        const parent = new TestParent("sa-missing");
-        const storage = createStorage({ name: "sa-missing", settings, keyArn: pulumi.output(TEST_KEY_ARN), tags: {}, parent });
+        const within = { parent: new TestParent("sa-missing"), aliases: [] };
+        const storage = createStorage({ name: "sa-missing", settings, keyArn: pulumi.output(TEST_KEY_ARN), tags: {}, within });
         assert.throws(
-            () => createIdentity({ name: "sa-missing", settings, dependencies: { storage, oidcProvider: undefined }, tags: {}, parent }),
+            () => createIdentity({ name: "sa-missing", settings, dependencies: { storage, oidcProvider: undefined }, tags: {}, within }),
             /runtimeCredentials\.mode: got "serviceAccountRole"; allowed: "serviceAccountRole" only with the cluster's OIDC provider/,
         );
     });

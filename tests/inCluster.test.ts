@@ -1,8 +1,8 @@
 // The in-cluster end of the doors: bridge Services on the load balancers' NodePorts, the runtime
 // keys Secret, the cluster-config ConfigMap, all through a provider on the new cluster.
 import { strict as assert } from "node:assert";
-import { CortexSecureClusterArgs, CORTEX_SECURE_CLUSTER_TYPE } from "../components";
-import { componentOutputs } from "../components/cortexSecureCluster";
+import { CortexSecureClusterArgs } from "../components";
+import { componentOutputs } from "../components/componentOutputs";
 import { apiServerAccessNotes } from "../components/inCluster";
 import { resolveSettings } from "../components/settings";
 import { RecordedResource } from "../tools/mockCloud";
@@ -135,16 +135,15 @@ describe("in-cluster objects", () => {
                 assert.deepEqual(configMap.inputs.data, { "cluster.yaml": await valueOf(b.cluster.cortexClusterConfig) });
             });
 
-            it("makes every object through a provider on the cluster's own kubeconfig, parented to the component", async () => {
+            it("makes every object through a provider on the cluster's own kubeconfig, in the InCluster part", async () => {
                 const provider = b.one(PROVIDER);
-                const component = b.resources.find((r) => r.type === CORTEX_SECURE_CLUSTER_TYPE && r.name === b.name)!;
-                assert.equal(provider.options.parent, component.urn);
+                assert.equal(b.partOf(provider), "InCluster");
                 assert.equal(revealed(provider.inputs.kubeconfig), await valueOf(b.cluster.kubeconfig));
                 assert.equal(withoutSecrets(provider.options.serializedInputs.kubeconfig), "[secret]");
                 const objects = kubernetesObjects(b);
                 assert.equal(objects.length, secret ? 5 : 4);
                 for (const object of objects) {
-                    assert.equal(object.options.parent, component.urn, object.name);
+                    assert.equal(object.options.parent, provider.options.parent, object.name);
                     assert.equal(object.options.provider, `${provider.urn}::${provider.id}`, object.name);
                 }
             });

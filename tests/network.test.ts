@@ -2,7 +2,8 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
-import { CLUSTER_NAME_TAG, CortexSecureClusterArgs } from "../components";
+import { CLUSTER_NAME_TAG, CortexSecureClusterArgs, CORTEX_SECURE_CLUSTER_TYPE } from "../components";
+import { CLUSTER_PARTS, ClusterPartName, clusterPartType } from "../components/parts";
 import { defaultZoneCount } from "../components/network";
 import { INTERFACE_ENDPOINT_SERVICES } from "../components/network";
 import { build, Built, valueOf } from "./harness";
@@ -346,7 +347,7 @@ describe("network: an existing VPC", () => {
     });
 });
 
-describe("network: tags and parents", () => {
+describe("network: tags and the resource tree", () => {
     it("knows which resource types take tags from their SDKs", () => {
         assert.equal(isTaggable(VPC), true);
         assert.equal(isTaggable(ENDPOINT), true);
@@ -378,7 +379,8 @@ describe("network: tags and parents", () => {
                 clusterName: "cortex-tags",
                 tags: { team: "ml", "cost-center": "42" },
             });
-            const children = b.resources.filter((r) => r.name !== b.name && isTaggable(r.type));
+            const parts = Object.values(CLUSTER_PARTS).map(clusterPartType);
+            const children = b.resources.filter((r) => r.name !== b.name && !parts.includes(r.type) && isTaggable(r.type));
             assert.ok(children.length >= 40, `only ${children.length} children`);
             for (const child of children) {
                 const tags = child.inputs.tags as Record<string, string> | undefined;
@@ -393,16 +395,62 @@ describe("network: tags and parents", () => {
         });
     }
 
+    // The part each kind of resource belongs to, as a reader of the resource tree looks for it.
+    const PART_OF: Record<string, ClusterPartName> = {
+        "aws:kms/key:Key": "Encryption",
+        "aws:s3/bucket:Bucket": "Storage",
+        "awsx:ec2:Vpc": "Network",
+        "aws:ec2/flowLog:FlowLog": "Network",
+        "aws:ec2/vpcEndpoint:VpcEndpoint": "Network",
+        "eks:index:Cluster": "Cluster",
+        "aws:eks/addon:Addon": "Cluster",
+        "aws:eks/accessEntry:AccessEntry": "Cluster",
+        "eks:index:ManagedNodeGroup": "NodeGroups",
+        "aws:ec2/launchTemplate:LaunchTemplate": "NodeGroups",
+        "aws:lb/loadBalancer:LoadBalancer": "LoadBalancers",
+        "aws:autoscaling/attachment:Attachment": "LoadBalancers",
+        "aws:apigatewayv2/api:Api": "ApiGateway",
+        "aws:iam/user:User": "Identity",
+        "aws:iam/policy:Policy": "Identity",
+        "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": "Peering",
+        "aws:ec2/route:Route": "Peering",
+        "pulumi:providers:kubernetes": "InCluster",
+        "kubernetes:core/v1:Service": "InCluster",
+    };
+
     for (const runtimeCredentials of identities) {
-        it(`parents every resource to the component and prefixes its name with the component's (${runtimeCredentials!.mode}, every part on)`, async () => {
-            const b = await build(everything(runtimeCredentials));
-            const componentUrn = await valueOf(b.cluster.urn);
-            const children = b.resources.filter((r) => r.name !== b.name);
-            assert.ok(children.length >= 60, `only ${children.length} children`);
-            for (const child of children) {
-                assert.ok(child.name.startsWith(`${b.name}-`), child.name);
-                assert.equal(child.options.parent, componentUrn, `${child.type} ${child.name}`);
+        it(`groups every resource under its part, each keeping its URN from directly under the component (${runtimeCredentials!.mode}, every part on)`, async () => {
+            const b = await build({ ...everything(runtimeCredentials), clusterAdmins: [`arn:aws:iam::${ACCOUNT_ID}:role/platform`] });
+            const component = b.resources.find((r) => r.name === b.name)!;
+            const parts = b.resources.filter((r) => r.options.parent === component.urn);
+            assert.deepEqual(parts.map((part) => part.type).sort(), Object.values(CLUSTER_PARTS).map(clusterPartType).sort());
+            for (const part of parts) {
+                assert.ok(part.name.startsWith(`${b.name}-`), part.name);
+                assert.deepEqual(part.options.aliases, [], `${part.name} is new: it has no earlier URN`);
             }
+            const children = b.resources.filter((r) => r !== component && !parts.includes(r));
+            assert.ok(children.length >= 60, `only ${children.length} children`);
+            const seen = new Set(Object.keys(PART_OF));
+            const earlierUrns = new Set<string>();
+            for (const child of children) {
+                const label = `${child.type} ${child.name}`;
+                assert.ok(child.name.startsWith(`${b.name}-`), child.name);
+                const part = b.partOf(child);
+                assert.ok(part, `${label} hangs from no part`);
+                if (PART_OF[child.type]) assert.equal(part, PART_OF[child.type], label);
+                seen.delete(child.type);
+                // The engine reads the alias as this resource's type and name under the component:
+                // the URN it had when it was the component's child. (A provider may add its own, as
+                // the AWS provider's Bucket does for its old type.)
+                assert.ok(
+                    child.options.aliases.some((alias) => JSON.stringify(alias) === JSON.stringify({ parentUrn: component.urn })),
+                    `${label}: ${JSON.stringify(child.options.aliases)}`,
+                );
+                const earlier = `urn:pulumi:test::cortex-secure-cluster::${CORTEX_SECURE_CLUSTER_TYPE}$${child.type}::${child.name}`;
+                assert.ok(!earlierUrns.has(earlier), `two resources would claim ${earlier}`);
+                earlierUrns.add(earlier);
+            }
+            assert.deepEqual([...seen], [], "every kind of resource the table places was built");
         });
     }
 });

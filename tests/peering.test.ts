@@ -92,8 +92,11 @@ describe("VPC peering", () => {
     it("declares every route while the component is constructed, so a preview shows them before the VPC exists", async () => {
         const cluster = new CortexSecureCluster("peering-up-front", withAdmins({ vpcPeering: [peerA] }));
         // Pulumi adds each resource to its parent when it is constructed; one made in an apply would come later.
-        const children = (cluster as unknown as { __childResources: Set<{ __pulumiType: string }> }).__childResources;
-        const declared = [...children].filter((child) => child.__pulumiType === ROUTE).length;
+        type Node = { __pulumiType: string; __childResources?: Set<Node> };
+        const childrenOf = (node: Node) => [...(node.__childResources ?? [])];
+        const declared = childrenOf(cluster as unknown as Node)
+            .flatMap(childrenOf)
+            .filter((child) => child.__pulumiType === ROUTE).length;
         await quiescence();
         assert.equal(declared, 3 + 2 * 3, "3 private route tables to the peer; 2 peer tables back to 3 private subnets");
     });

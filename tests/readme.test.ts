@@ -6,6 +6,8 @@ import { CortexSecureClusterArgs, parseStackConfig, resolveSettings } from "../c
 import { AUDITOR_POLICY } from "../bin/audit/auditorPolicy";
 import { ARGUMENT_NAMES } from "../components/valueRules";
 import { CLI_ENV_OUTPUTS } from "../bin/stackOutputs";
+import { CLUSTER_PARTS, clusterPartType } from "../components/parts";
+import { build } from "./harness";
 
 const root = join(__dirname, "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
@@ -40,6 +42,19 @@ describe("README.md", () => {
         const table = readme.slice(readme.indexOf("## Arguments"));
         const names = [...table.matchAll(/^\| `(\w+)` \|/gm)].map((match) => match[1]);
         assert.deepEqual(names, ARGUMENT_NAMES);
+    });
+
+    it("names the component's parts and their type tokens as the code makes them", async () => {
+        const paragraph = readme.slice(readme.indexOf("groups its resources under"), readme.indexOf("Each resource carries"));
+        const named = [...paragraph.matchAll(/`([A-Z]\w+)`/g)].map((match) => match[1]);
+        assert.deepEqual(named, Object.values(CLUSTER_PARTS));
+        assert.ok(paragraph.includes(clusterPartType("Network").replace("Network", "<Part>")), paragraph);
+        // The parts after "only when they are on" are those a cluster without their arguments lacks.
+        const always = named.slice(0, named.indexOf("Identity") + 1);
+        assert.ok(paragraph.includes(`\`${always.at(-1)}\`, and\nonly when they are on`), paragraph);
+        const { resources } = await build({ inClusterObjects: false });
+        const made = resources.filter((r) => r.type.includes(":parts:")).map((r) => r.type.split(":").pop()!);
+        assert.deepEqual(made.sort(), always.sort());
     });
 
     it("gives the auditor's IAM policy exactly as the audit exports and uses it", () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { CLUSTER_NAME_TAG, CORTEX_SECURE_CLUSTER_TYPE } from "../components";
+import { CLUSTER_NAME_TAG } from "../components";
 import { cortexBucketPrefix, tlsOnlyBucketPolicy } from "../components/storage";
 import { build, Built, valueOf } from "./harness";
 import { RecordedResource } from "../tools/mockCloud";
@@ -92,10 +92,8 @@ describe("storage: the Cortex bucket and log group", () => {
         }
     });
 
-    it("parents everything to the component", () => {
-        for (const resource of dataResources(built)) {
-            assert.match(resource.options.parent, new RegExp(`::${CORTEX_SECURE_CLUSTER_TYPE}::${built.name}$`), resource.name);
-        }
+    it("puts everything in the Storage part", () => {
+        for (const resource of dataResources(built)) assert.equal(built.partOf(resource), "Storage", resource.name);
     });
 });
 

@@ -36,6 +36,8 @@ export interface RegistrationOptions {
     provider: string;
     /** The inputs as the engine gets them, secrets wrapped in their marker. */
     serializedInputs: Record<string, unknown>;
+    /** The aliases sent: a whole URN, or the parts of a spec that differ from the resource's own. */
+    aliases: { urn?: string; name?: string; type?: string; parentUrn?: string; noParent?: boolean }[];
 }
 
 const optionsByResource = new Map<string, RegistrationOptions>();
@@ -51,6 +53,20 @@ interface RegisterResourceRequestLike {
     getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getProvider(): string;
     getObject(): { toJavaScript(): unknown } | undefined;
+    getAliasesList(): AliasLike[];
+}
+
+interface AliasLike {
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+}
+
+/** An alias as the engine reads it: a URN, or a spec whose empty fields mean "the resource's own". */
+function aliasOf(alias: AliasLike): RegistrationOptions["aliases"][number] {
+    const spec = alias.getSpec();
+    if (!spec) return { urn: alias.getUrn() };
+    const fields = { name: spec.getName(), type: spec.getType(), parentUrn: spec.getParenturn(), noParent: spec.getNoparent() };
+    return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== "" && value !== false));
 }
 
 /**
@@ -84,6 +100,7 @@ export function recordRegistrationOptions(monitor: object): void {
             propertyDependencies,
             provider: req.getProvider(),
             serializedInputs: (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            aliases: req.getAliasesList().map(aliasOf),
         });
         return register(req, tracked(callback));
     };
@@ -496,6 +513,7 @@ export const mocks: pulumi.runtime.Mocks = {
             propertyDependencies: {},
             provider: args.provider ?? "",
             serializedInputs: {},
+            aliases: [],
         };
         const urn = urnOf(args.type, args.name, options.parent);
         mockCloud.resources.push({
