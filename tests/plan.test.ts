@@ -1,7 +1,7 @@
-// `npm run plan`: as a user runs it (a child process over a stack file given with --config, which
-// exits 2 on its findings, and one with no stack), and the plans of other
-// stack files made in this process by the same function (tools/planStack.ts), each process of its
-// own costing seconds of loading the SDKs.
+// `npm run plan`: as a user runs it (a child process with no stack: the process's exit code is the
+// command's), the command over a stack file given with --config (exit 2 on its findings), and the
+// plans of other stack files made in this process by the same functions (tools/planCommand.ts,
+// tools/planStack.ts): each process of its own costs seconds of loading the SDKs.
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -11,19 +11,13 @@ import { parseStackConfig, readStackFile } from "../components";
 import { RULES } from "../policy/rules";
 import { placeholdersForSecrets } from "../tools/planSecrets";
 import { Plan } from "../tools/planStack";
-import { emptySubgraphs, planHere, section } from "./planOutput";
+import { emptySubgraphs, planCommandHere, PlanRun, planHere, section } from "./planOutput";
 
 const root = join(__dirname, "..");
 const PLAN_SCRIPT = "tsx tools/plan.ts";
 
-interface PlanRun {
-    status: number | null;
-    stdout: string;
-    stderr: string;
-}
-
 /** Runs the plan as `npm run plan -- ARGS` does (the script's own command, without npm's start-up). */
-function plan(...args: string[]): Promise<PlanRun> {
+function plan(...args: string[]): Promise<Omit<PlanRun, "status"> & { status: number | null }> {
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, ["--import", "tsx", "tools/plan.ts", ...args], { cwd: root, timeout: 60_000 });
         let stdout = "";
@@ -42,7 +36,7 @@ describe("npm run plan (the offline plan)", function () {
     this.timeout(120_000);
     /** Today's component has one mandatory gap: its three log groups have no KMS key (another change adds them). */
     let workdir: string;
-    const runs: Record<string, PlanRun> = {};
+    const runs: Record<string, { status: number | null; stdout: string; stderr: string }> = {};
     const plans: Record<string, Plan> = {};
 
     /** A plan made in this process: its report, or the test fails with what stopped it. */
@@ -81,15 +75,13 @@ describe("npm run plan (the offline plan)", function () {
                 "",
             ].join("\n"),
         );
-        // The processes start first and run while this one plans the other stacks.
-        const processes = Promise.all([
-            plan("--config", join(workdir, "Pulumi.weak.yaml"), "--diagram", join(workdir, "weak.mmd")).then((run) => (runs.weak = run)),
-            plan().then((run) => (runs.usage = run)),
-        ]);
+        // The process starts first and runs while this one plans the stacks.
+        const usage = plan().then((run) => (runs.usage = run));
+        runs.weak = await planCommandHere("--config", join(workdir, "Pulumi.weak.yaml"), "--diagram", join(workdir, "weak.mmd"));
         plans.dev = await planHere(join(root, "Pulumi.dev.yaml"));
         plans.prod = await planHere(join(root, "Pulumi.prod.yaml"));
         plans.broken = await planHere(join(workdir, "Pulumi.broken.yaml"));
-        await processes;
+        await usage;
     });
     after(() => rmSync(workdir, { recursive: true, force: true }));
 

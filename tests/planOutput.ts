@@ -3,6 +3,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { CONFIG_NAMESPACE } from "../components";
+import { planCommand } from "../tools/planCommand";
 import { Plan, planStack } from "../tools/planStack";
 import { withWarnings } from "./harness";
 import { installTestStack } from "./setup";
@@ -29,6 +30,29 @@ export async function planHere(file: string): Promise<Plan & { warnings: string[
             }),
         );
         return { ...result, warnings };
+    } finally {
+        installTestStack();
+    }
+}
+
+/** What the plan command printed and the exit code it returned, run in this process. */
+export interface PlanRun {
+    status: number;
+    stdout: string;
+    stderr: string;
+}
+
+/**
+ * Runs `npm run plan -- ARGV` in this process (the command `tools/plan.ts` exits with), then makes
+ * the mock cloud the tests' stack again; what the component warns is left out of the output.
+ */
+export async function planCommandHere(...argv: string[]): Promise<PlanRun> {
+    let stdout = "";
+    let stderr = "";
+    const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
+    try {
+        const { result: status } = await withWarnings(() => planCommand(argv, io));
+        return { status, stdout, stderr };
     } finally {
         installTestStack();
     }
