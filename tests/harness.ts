@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CortexSecureCluster, CortexSecureClusterArgs } from "../components";
+import { resolveSettings } from "../components/settings";
 import { CLUSTER_PARTS, ClusterPartName, clusterPartType } from "../components/parts";
 import { mockCloud, quiescence, RecordedResource } from "../tools/mockCloud";
 
@@ -118,14 +119,27 @@ function isPlainData(value: unknown): boolean {
 const builds = new Map<string, Promise<Built>>();
 
 /**
+ * What plain arguments build: the settings they resolve to, so arguments that differ only by
+ * stating a default share a build; undefined when they do not resolve (the build throws).
+ */
+function settingsKey(args: CortexSecureClusterArgs): string | undefined {
+    try {
+        return JSON.stringify(resolveSettings(withAdmins(args), { stackName: pulumi.getStack() }));
+    } catch {
+        return undefined;
+    }
+}
+
+/**
  * Builds a component under the mock cloud (with {@link withAdmins}), waits until everything it declares is registered, and
- * returns what was registered (only this build's resources). Plain arguments built before under the
- * same mock cloud settings give the earlier build; `fresh` builds again.
+ * returns what was registered (only this build's resources). Plain arguments that resolve to the
+ * settings of an earlier build under the same mock cloud settings give that build; `fresh` builds again.
  */
 export function build(args: CortexSecureClusterArgs = {}, { fresh = false } = {}): Promise<Built> {
-    if (fresh || !isPlainData(args)) return buildNow(args);
+    const settings = fresh || !isPlainData(args) ? undefined : settingsKey(args);
+    if (settings === undefined) return buildNow(args);
     const { region, callerArn, subnetCidrs, existingRouteTableIds } = mockCloud;
-    const key = JSON.stringify([args, region, callerArn, subnetCidrs, existingRouteTableIds]);
+    const key = JSON.stringify([settings, region, callerArn, subnetCidrs, existingRouteTableIds]);
     if (!builds.has(key)) {
         // A build that fails is not kept: a test of what a failure leaves behind builds again.
         const building = buildNow(args);

@@ -365,6 +365,9 @@ describe("network: tags and the resource tree", () => {
         cliUser: true,
         runtimeCredentials,
         vpcPeering: [{ vpcId: "vpc-0aaaaaaaaaaaaaaa1", cidrBlock: "172.16.0.0/16", routeTableIds: ["rtb-0aaaaaaaaaaaaaa01"] }],
+        clusterAdmins: [`arn:aws:iam::${ACCOUNT_ID}:role/platform`],
+        clusterName: "cortex-tags",
+        tags: { team: "ml", "cost-center": "42" },
     });
     const identities: CortexSecureClusterArgs["runtimeCredentials"][] = [
         { mode: "iamUser" },
@@ -374,11 +377,7 @@ describe("network: tags and the resource tree", () => {
 
     for (const runtimeCredentials of identities) {
         it(`tags every taggable child resource with the cluster name and the user's tags (${runtimeCredentials!.mode}, every part on)`, async () => {
-            const b = await build({
-                ...everything(runtimeCredentials),
-                clusterName: "cortex-tags",
-                tags: { team: "ml", "cost-center": "42" },
-            });
+            const b = await build(everything(runtimeCredentials));
             const parts = Object.values(CLUSTER_PARTS).map(clusterPartType);
             const children = b.resources.filter((r) => r.name !== b.name && !parts.includes(r.type) && isTaggable(r.type));
             assert.ok(children.length >= 40, `only ${children.length} children`);
@@ -420,7 +419,7 @@ describe("network: tags and the resource tree", () => {
 
     for (const runtimeCredentials of identities) {
         it(`groups every resource under its part, each keeping its URN from directly under the component (${runtimeCredentials!.mode}, every part on)`, async () => {
-            const b = await build({ ...everything(runtimeCredentials), clusterAdmins: [`arn:aws:iam::${ACCOUNT_ID}:role/platform`] });
+            const b = await build(everything(runtimeCredentials));
             const component = b.resources.find((r) => r.name === b.name)!;
             const parts = b.resources.filter((r) => r.options.parent === component.urn);
             assert.deepEqual(parts.map((part) => part.type).sort(), Object.values(CLUSTER_PARTS).map(clusterPartType).sort());
