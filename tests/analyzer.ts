@@ -32,10 +32,14 @@ export class Analyzer {
         private readonly client: AnalyzerClient,
     ) {}
 
-    /** Starts the pack as the engine does: in its folder, reading the port it serves on from stdout. */
+    /**
+     * Starts the pack as the engine does: in its folder, reading the port it serves on from stdout.
+     * The compiled pack (`dist/policy`, what the npm package ships; the tests' global setup builds it
+     * from `policy/`), which spares a process compiling the sources on the fly.
+     */
     static async start(): Promise<Analyzer> {
-        const server = spawn(process.execPath, ["--import", "tsx", "index.ts"], {
-            cwd: join(__dirname, "..", "policy"),
+        const server = spawn(process.execPath, ["index.js"], {
+            cwd: join(__dirname, "..", "dist", "policy"),
             stdio: ["ignore", "pipe", "pipe"],
         });
         const port = await new Promise<string>((resolve, reject) => {
