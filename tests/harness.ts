@@ -152,19 +152,27 @@ export function build(args: CortexSecureClusterArgs = {}, { fresh = false } = {}
 async function buildNow(args: CortexSecureClusterArgs): Promise<Built> {
     built += 1;
     const name = `t${built}`;
-    // Pulumi records a stack trace for each of its promises; capturing and source-mapping them all is
-    // most of a build's time, and no test reads them.
+    const { result: cluster, warnings } = await withWarnings(() =>
+        withoutPulumiStackTraces(async () => {
+            const declared = new CortexSecureCluster(name, withAdmins(args));
+            await quiescence();
+            return declared;
+        }),
+    );
+    const resources = mockCloud.resources.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
+    return new Built(cluster, name, resources, warnings);
+}
+
+/**
+ * Runs a Pulumi program in this process without the stack trace Pulumi records for each of its
+ * promises: capturing and source-mapping them is most of a build's time, and no test reads them.
+ */
+export async function withoutPulumiStackTraces<T>(work: () => Promise<T>): Promise<T> {
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     process.setSourceMapsEnabled(false);
     try {
-        const { result: cluster, warnings } = await withWarnings(async () => {
-            const declared = new CortexSecureCluster(name, withAdmins(args));
-            await quiescence();
-            return declared;
-        });
-        const resources = mockCloud.resources.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
-        return new Built(cluster, name, resources, warnings);
+        return await work();
     } finally {
         process.setSourceMapsEnabled(true);
         Error.stackTraceLimit = stackTraceLimit;

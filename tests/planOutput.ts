@@ -5,7 +5,7 @@ import { basename, join } from "node:path";
 import { CONFIG_NAMESPACE } from "../components";
 import { planCommand } from "../tools/planCommand";
 import { Plan, planStack } from "../tools/planStack";
-import { withWarnings } from "./harness";
+import { withoutPulumiStackTraces, withWarnings } from "./harness";
 import { installTestStack } from "./setup";
 
 const root = join(__dirname, "..");
@@ -21,13 +21,15 @@ export async function planHere(file: string): Promise<Plan & { warnings: string[
         .replace(/\.ya?ml$/, "");
     try {
         const { result, warnings } = await withWarnings(() =>
-            planStack({
-                text: readFileSync(file, "utf8"),
-                project: CONFIG_NAMESPACE,
-                stackName,
-                source: basename(file),
-                diagramPath: join(root, ".plan", `${stackName}-network.mmd`),
-            }),
+            withoutPulumiStackTraces(() =>
+                planStack({
+                    text: readFileSync(file, "utf8"),
+                    project: CONFIG_NAMESPACE,
+                    stackName,
+                    source: basename(file),
+                    diagramPath: join(root, ".plan", `${stackName}-network.mmd`),
+                }),
+            ),
         );
         return { ...result, warnings };
     } finally {
@@ -51,7 +53,7 @@ export async function planCommandHere(...argv: string[]): Promise<PlanRun> {
     let stderr = "";
     const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
     try {
-        const { result: status } = await withWarnings(() => planCommand(argv, io));
+        const { result: status } = await withWarnings(() => withoutPulumiStackTraces(() => planCommand(argv, io)));
         return { status, stdout, stderr };
     } finally {
         installTestStack();
