@@ -6,7 +6,7 @@
 // Prints what happened in each as one JSON object, and exits 1 like the failed deployments.
 import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT_ID, mockCloud, mocks, quiescence, recordRegistrationOptions } from "../tools/mockCloud";
-import { build } from "./harness";
+import { build, withoutPulumiStackTraces } from "./harness";
 import { EXISTING_VPC } from "./fixtures";
 import { installTestStack } from "./setup";
 
@@ -23,9 +23,12 @@ async function stackProgram(): Promise<object> {
         "cortex-secure-cluster:subnetVisibility": "public",
         "cortex-secure-cluster:adminCidrAllowList": '["198.51.100.0/24"]',
     });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const outputs = require("../index.ts") as Record<string, unknown>;
-    await quiescence();
+    const outputs = await withoutPulumiStackTraces(async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const exported = require("../index.ts") as Record<string, unknown>;
+        await quiescence();
+        return exported;
+    });
     installTestStack();
     return { exported: Object.keys(outputs).filter((name) => outputs[name] !== undefined) };
 }

@@ -1,7 +1,7 @@
 // The npm package as a consumer gets it: packed from this repository, unpacked into a consumer's
 // node_modules beside its dependencies and the peers the consumer installs, and nothing else of ours.
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, posix } from "node:path";
 import { BUILD_STAMP, buildInputsHash } from "../tools/buildInputs";
@@ -43,7 +43,7 @@ export function linkInstalled(consumerModules: string, name: string): void {
 }
 
 export interface PackedPackage {
-    /** A scratch folder holding the tarball and the consumer; removed by `remove()`. */
+    /** A scratch folder holding the consumer; removed by `remove()`. */
     scratch: string;
     /** The files the tarball holds. */
     tarballFiles: string[];
@@ -60,14 +60,37 @@ export function distIsCurrent(): boolean {
     return existsSync(stamp) && readFileSync(stamp, "utf8").trim() === buildInputsHash(root);
 }
 
+/** Where this test run keeps its one `npm pack` (the global setup names the run; a lone process packs its own). */
+const packDirectory = () => process.env.CORTEX_TEST_PACKS ?? mkdtempSync(join(tmpdir(), "cortex-secure-cluster-packs-"));
+
+interface Packed {
+    filename: string;
+    files: { path: string }[];
+}
+
+/** `npm pack`, once per test run: the test files of every worker unpack the same tarball. */
+function packOnce(): { tarball: string; packed: Packed } {
+    const directory = packDirectory();
+    const record = join(directory, "pack.json");
+    if (!existsSync(record)) {
+        // Made aside and moved in whole (renames), the record last: a worker never reads a pack
+        // another is still writing, and two that pack at once leave the same files.
+        const own = join(directory, String(process.pid));
+        mkdirSync(own);
+        const [packed] = JSON.parse(run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", own], root)) as Packed[];
+        renameSync(join(own, packed.filename), join(directory, packed.filename));
+        writeFileSync(join(own, "pack.json"), JSON.stringify(packed));
+        renameSync(join(own, "pack.json"), record);
+    }
+    const packed = JSON.parse(readFileSync(record, "utf8")) as Packed;
+    return { tarball: join(directory, packed.filename), packed };
+}
+
 /** Packs the package (dist/ as the tests' global setup left it) and installs it in a new consumer. */
 export function packIntoConsumer(): PackedPackage {
     if (!distIsCurrent()) throw new Error("dist/ is older than the sources: run `npm run build` (the test suite's setup does)");
+    const { tarball, packed } = packOnce();
     const scratch = mkdtempSync(join(tmpdir(), "cortex-secure-cluster-pack-"));
-    const [packed] = JSON.parse(run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], root)) as {
-        filename: string;
-        files: { path: string }[];
-    }[];
 
     // A consumer's node_modules as npm lays it out: the package (unpacked, bin executable and
     // linked), its dependencies and the peers the consumer installs, and nothing else of ours.
@@ -75,7 +98,7 @@ export function packIntoConsumer(): PackedPackage {
     const modules = join(consumer, "node_modules");
     const installed = join(modules, packageJson.name);
     mkdirSync(installed, { recursive: true });
-    run("tar", ["-xzf", join(scratch, packed.filename), "-C", installed, "--strip-components", "1"], root);
+    run("tar", ["-xzf", tarball, "-C", installed, "--strip-components", "1"], root);
     for (const dependency of [...Object.keys(packageJson.dependencies ?? {}), ...PEERS, "@types/node"]) {
         linkInstalled(modules, dependency);
     }

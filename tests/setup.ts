@@ -1,6 +1,9 @@
 // The one place that installs the mock cloud as the tests' stack: one mock monitor per process.
 // Mocha loads this file in its main process too, which runs no test: the SDKs load only where tests
 // run (the workers), when the first file starts.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type * as Pulumi from "@pulumi/pulumi";
 import type * as MockCloud from "../tools/mockCloud";
 
@@ -30,6 +33,13 @@ export function mochaGlobalSetup(): void {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { distIsCurrent, root, run } = require("./packedPackage") as typeof import("./packedPackage");
     if (!distIsCurrent()) run("npm", ["run", "build"], root);
+    // The run's one `npm pack` goes here; the workers, started after this, inherit the variable.
+    process.env.CORTEX_TEST_PACKS = mkdtempSync(join(tmpdir(), "cortex-secure-cluster-packs-"));
+}
+
+/** Once, after every test file: the run's pack goes. */
+export function mochaGlobalTeardown(): void {
+    if (process.env.CORTEX_TEST_PACKS) rmSync(process.env.CORTEX_TEST_PACKS, { recursive: true, force: true });
 }
 
 let installed = false;
