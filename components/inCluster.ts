@@ -27,21 +27,25 @@ export interface BridgePort {
     nodePort: number;
 }
 
+/** A bridge Service's spec, as declared and as the offline plan reads it back. */
+export interface BridgeServiceSpec {
+    type: "NodePort";
+    selector: Record<string, string>;
+    ports: BridgePort[];
+    externalTrafficPolicy: "Cluster";
+}
+
 /** One in-cluster object as planned: what the offline plan shows and the tests hold the build to. */
 export type InClusterObjectPlan =
     | { kind: "Namespace"; name: string }
-    | {
+    | ({
           kind: "Service";
           gateway: "apis" | "operator";
           namespace: string;
           name: string;
-          type: "NodePort";
-          selector: Record<string, string>;
-          ports: BridgePort[];
-          externalTrafficPolicy: "Cluster";
           /** Cortex's own Service for the same gateway. */
           cortexService: string;
-      }
+      } & BridgeServiceSpec)
     | { kind: "Secret"; namespace: string; name: string; keys: string[] }
     | { kind: "ConfigMap"; namespace: string; name: string; keys: string[] };
 

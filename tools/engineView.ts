@@ -11,13 +11,8 @@ import { RecordedResource, withoutResourceObjects } from "./mockCloud";
 type Props = Record<string, unknown>;
 
 /** One resource of the view, with what a first preview would not know yet. */
-interface ViewNode {
-    type: string;
-    name: string;
-    urn: string;
-    parent?: string;
+interface ViewNode extends Pick<EngineResource, "type" | "name" | "urn" | "parent" | "props"> {
     custom: boolean;
-    props: Props;
     deps: Record<string, string[]>;
     /** Top-level properties the provider computes on create. */
     computed: string[];

@@ -3,7 +3,7 @@
 import { CORTEX_RELEASES } from "../components/cortexReleases";
 import { CORTEX_SECURE_CLUSTER_TYPE } from "../components/constants";
 import { DEFAULTS } from "../components/defaults";
-import { apiServerAccessNotes, BridgePort, InClusterObjectPlan, planInClusterObjects } from "../components/inCluster";
+import { apiServerAccessNotes, BridgeServiceSpec, InClusterObjectPlan, planInClusterObjects } from "../components/inCluster";
 import { cortexNodeLabels } from "../components/nodeGroups";
 import { NodeGroupSettings, Settings } from "../components/settings";
 import { Finding, PlannedResource, reveal, RULES } from "../policy/rules";
@@ -401,12 +401,7 @@ function kubernetesObjectLine(resource: PlannedResource): string {
         case "Namespace":
             return objectLine({ kind, name: metadata.name });
         case "Service": {
-            const spec = p.spec as {
-                type: "NodePort";
-                selector: Record<string, string>;
-                ports: BridgePort[];
-                externalTrafficPolicy: "Cluster";
-            };
+            const spec = p.spec as BridgeServiceSpec;
             const gateway = String(spec.selector.istio ?? "").replace("ingressgateway-", "") as "apis" | "operator";
             return objectLine({
                 kind,
