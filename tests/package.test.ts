@@ -1,7 +1,7 @@
 // The npm package: packed once, then used the way a consumer would use it.
 import { strict as assert } from "node:assert";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, posix, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -162,12 +162,17 @@ describe("npm package", function () {
         assert.match(merged.stdout, /operator_endpoint: https:\/\/operator\.example\.com/);
     });
 
-    it("builds dist/ on `prepare` in a clone, and keeps the shipped dist/ in the unpacked package", () => {
+    it("builds dist/ on `prepare` in a clone, its bin executable, and keeps the shipped dist/ in the unpacked package", () => {
         // npm runs the root package's prepare on `npm ci` and `npm install`, and before `npm pack`;
         // `pulumi package add` runs `npm install` in the package's folder, a clone or the unpacked package.
         assert.match(packageJson.scripts.prepare, /existsSync\('tsconfig\.build\.json'\) && .*execSync\('npm run build'/);
         assert.ok(existsSync(join(root, "tsconfig.build.json")), "a clone has what the build needs");
         assert.ok(!tarballFiles.includes("tsconfig.build.json"), "the package does not, and keeps its dist/");
+        // What the build made in this clone: `npx cortex-secure-cluster` runs the bin file itself.
+        for (const file of Object.values(packageJson.bin ?? {})) {
+            assert.equal(statSync(join(root, file)).mode & 0o111, 0o111, `${file} is not executable`);
+            assert.match(readFileSync(join(root, file), "utf8"), /^#!\/usr\/bin\/env node\n/);
+        }
         run("npm", ["run", "prepare"], installed);
         assert.ok(existsSync(join(installed, "dist", "components", "index.js")));
         assert.equal(packageJson.scripts.prepack, undefined, "prepare already builds before packing; prepack would build twice");
