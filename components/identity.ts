@@ -86,6 +86,7 @@ export function createIdentity(part: {
                 accountId,
                 partition,
                 cortexVersion: settings.cortexVersion,
+                clusterName: settings.clusterName,
                 apiGatewayId,
             }),
         );

@@ -1,4 +1,5 @@
 // The IAM documents of the runtime identity, as data: built and tested without any resource.
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { CortexVersion } from "./cortexReleases";
 import { PolicyDocument, PolicyStatement } from "./policyDocument";
@@ -14,14 +15,16 @@ export interface RuntimePolicyScope {
     region: string;
     accountId: string;
     partition: string;
-    /** The release line: v0.42 adds its queues and spot prices, v0.18 its API Gateway. */
+    /** The release line: v0.42 and v0.25 add their queues (v0.42 spot prices too), v0.18 its API Gateway. */
     cortexVersion?: CortexVersion;
+    /** The cluster's name: v0.25 names its queues after it (required with `cortexVersion` 0.25). */
+    clusterName?: string;
     /** v0.18: the id of the cluster's API Gateway, whose routes the operator manages. */
     apiGatewayId?: string;
 }
 
 /** SQS actions Cortex v0.42 takes on its own queues (async and batch APIs), named rather than `sqs:*`. */
-const CORTEX_QUEUE_ACTIONS = [
+const CORTEX_V042_QUEUE_ACTIONS = [
     "sqs:ChangeMessageVisibility",
     "sqs:CreateQueue",
     "sqs:DeleteMessage",
@@ -35,6 +38,33 @@ const CORTEX_QUEUE_ACTIONS = [
     "sqs:SetQueueAttributes",
     "sqs:TagQueue",
 ];
+
+/**
+ * SQS actions Cortex v0.25 takes on its batch APIs' queues: the operator creates (with tags), finds,
+ * reads, fills and deletes them (pkg/lib/aws/sqs.go, batchapi/queue.go, enqueue.go and
+ * batch_enqueuer.go@v0.25.0); the batch workers receive, renew, delete and send
+ * (pkg/cortex/serve/start/batch.py@v0.25.0). `SendMessageBatch` is authorised as `sqs:SendMessage`.
+ */
+const CORTEX_V025_QUEUE_ACTIONS = [
+    "sqs:ChangeMessageVisibility",
+    "sqs:CreateQueue",
+    "sqs:DeleteMessage",
+    "sqs:DeleteQueue",
+    "sqs:GetQueueAttributes",
+    "sqs:GetQueueUrl",
+    "sqs:ReceiveMessage",
+    "sqs:SendMessage",
+    "sqs:TagQueue",
+];
+
+/**
+ * What Cortex v0.25 names a cluster's queues with: the first 10 hex digits of the SHA-256 of the
+ * cluster name and a dash (SQSNamePrefix, pkg/types/clusterconfig/cluster_config_aws.go@v0.25.0;
+ * pkg/lib/hash/hash.go), then `<api>-<job id>.fifo`.
+ */
+export function cortexV025QueuePrefix(clusterName: string): string {
+    return `${createHash("sha256").update(clusterName).digest("hex").slice(0, 10)}-`;
+}
 
 /**
  * The runtime (Cortex operator) policy: Cortex's operator policy from its security page, scoped
@@ -166,8 +196,21 @@ function releaseStatements(scope: RuntimePolicyScope): PolicyStatement[] {
             {
                 Sid: "CortexQueues",
                 Effect: "Allow",
-                Action: CORTEX_QUEUE_ACTIONS,
+                Action: CORTEX_V042_QUEUE_ACTIONS,
                 Resource: `arn:${partition}:sqs:${region}:${accountId}:cx_*`,
+            },
+        ];
+    }
+    if (scope.cortexVersion === "0.25") {
+        if (scope.clusterName === undefined)
+            throw new Error("the v0.25 runtime policy needs the cluster's name: its queues are named after it");
+        return [
+            { Sid: "ListQueues", Effect: "Allow", Action: "sqs:ListQueues", Resource: "*" },
+            {
+                Sid: "CortexQueues",
+                Effect: "Allow",
+                Action: CORTEX_V025_QUEUE_ACTIONS,
+                Resource: `arn:${partition}:sqs:${region}:${accountId}:${cortexV025QueuePrefix(scope.clusterName)}*`,
             },
         ];
     }

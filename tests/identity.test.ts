@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { CLUSTER_NAME_TAG, CortexSecureClusterArgs } from "../components";
+import { CLUSTER_NAME_TAG, CortexSecureClusterArgs, CortexVersion } from "../components";
 import { ACTIONS_ONLY_ON_ANY_RESOURCE } from "../components/constants";
 import { createIdentity, Identity } from "../components/identity";
 import { OidcProvider, runtimePolicy, serviceAccountTrustPolicy } from "../components/runtimePolicy";
@@ -47,10 +48,17 @@ const SCOPE = {
 /** Actions that only read, by IAM's naming. */
 const isReadOnly = (action: string) => /^[a-z0-9-]+:(Get|List|Describe|Filter|BatchGet|BatchCheck)/.test(action);
 
+/** The runtime policy of each release, for a cluster named `cortex` (with an API Gateway on v0.18). */
+const RELEASE_POLICIES: Record<CortexVersion, PolicyDocument> = {
+    "0.18": runtimePolicy({ ...SCOPE, cortexVersion: "0.18", clusterName: "cortex", apiGatewayId: "a1b2c3d4e5" }),
+    "0.25": runtimePolicy({ ...SCOPE, cortexVersion: "0.25", clusterName: "cortex" }),
+    "0.42": runtimePolicy({ ...SCOPE, cortexVersion: "0.42", clusterName: "cortex" }),
+};
+
 describe("runtimePolicy: what the cluster's runtime identity may do", () => {
     const policy = runtimePolicy(SCOPE);
 
-    it("uses the resource * only for actions IAM cannot scope: caller identity, registry login, metrics (and v0.42's queue list and spot prices)", () => {
+    it("uses the resource * only for actions IAM cannot scope: caller identity, registry login, metrics (and the queue list of v0.25 and v0.42, v0.42's spot prices)", () => {
         const onAnyResource = (document: PolicyDocument) =>
             [
                 ...new Set(
@@ -70,28 +78,76 @@ describe("runtimePolicy: what the cluster's runtime identity may do", () => {
         assert.deepEqual(onAnyResource(policy), common);
         const v042 = [...common, "ec2:DescribeSpotPriceHistory", "sqs:ListQueues"].sort();
         assert.deepEqual(onAnyResource(runtimePolicy({ ...SCOPE, cortexVersion: "0.42" })), v042);
+        assert.deepEqual(
+            onAnyResource(runtimePolicy({ ...SCOPE, cortexVersion: "0.25", clusterName: "cortex" })),
+            [...common, "sqs:ListQueues"].sort(),
+        );
         assert.deepEqual([...ACTIONS_ONLY_ON_ANY_RESOURCE].sort(), v042);
     });
 
-    it("names no wildcard action, no IAM action, no NotAction/NotResource, and only allows", () => {
-        for (const statement of policy.Statement) {
-            assert.equal(statement.Effect, "Allow");
-            assert.deepEqual(Object.keys(statement).sort(), ["Action", "Effect", "Resource", "Sid"], statement.Sid);
+    it("names no wildcard action, no IAM action, no NotAction/NotResource, and only allows, in every release", () => {
+        for (const document of [policy, ...Object.values(RELEASE_POLICIES)]) {
+            for (const statement of document.Statement) {
+                assert.equal(statement.Effect, "Allow");
+                assert.deepEqual(Object.keys(statement).sort(), ["Action", "Effect", "Resource", "Sid"], statement.Sid);
+            }
+            for (const { action } of grants(document)) {
+                assert.ok(!action.includes("*") && !action.includes("?"), action);
+                assert.ok(!/^(iam:|sts:Assume|organizations:|kms:)/i.test(action), action);
+            }
+            for (const dangerous of [
+                "iam:CreateUser",
+                "iam:PassRole",
+                "iam:CreateAccessKey",
+                "sts:AssumeRole",
+                "s3:PutBucketPolicy",
+                "kms:Decrypt",
+            ]) {
+                assert.equal(allows(document, dangerous, "*"), false, dangerous);
+            }
         }
-        for (const { action } of grants(policy)) {
-            assert.ok(!action.includes("*") && !action.includes("?"), action);
-            assert.ok(!/^(iam:|sts:Assume|organizations:|kms:)/i.test(action), action);
+    });
+
+    it("v0.25: its batch queues, named after the cluster, and no other queue", () => {
+        // SQSNamePrefix (pkg/types/clusterconfig/cluster_config_aws.go@v0.25.0): hash.String (pkg/lib/hash/hash.go,
+        // SHA-256 in hex) of the cluster name, first 10 characters, then "-"; queues are <prefix><api>-<job id>.fifo
+        // (pkg/operator/resources/batchapi/queue.go@v0.25.0).
+        const prefix = `${createHash("sha256").update("cortex").digest("hex").slice(0, 10)}-`;
+        assert.equal(prefix, "1ee11af4ed-");
+        const v025 = RELEASE_POLICIES["0.25"];
+        const queue = `arn:aws:sqs:us-west-2:123456789012:${prefix}image-classifier-69b93378fa5c0218.fifo`;
+        // The operator: pkg/lib/aws/sqs.go, batchapi/queue.go, enqueue.go, batch_enqueuer.go@v0.25.0 (SendMessageBatch is
+        // authorised as SendMessage; CreateQueue with tags also needs TagQueue). The workers: serve/start/batch.py@v0.25.0.
+        const operator = [
+            "sqs:CreateQueue",
+            "sqs:TagQueue",
+            "sqs:GetQueueUrl",
+            "sqs:GetQueueAttributes",
+            "sqs:SendMessage",
+            "sqs:DeleteQueue",
+        ];
+        const workers = [
+            "sqs:ReceiveMessage",
+            "sqs:ChangeMessageVisibility",
+            "sqs:DeleteMessage",
+            "sqs:GetQueueAttributes",
+            "sqs:SendMessage",
+        ];
+        for (const action of [...operator, ...workers]) {
+            assert.ok(allows(v025, action, queue), action);
+            assert.equal(
+                allows(v025, action, `arn:aws:sqs:us-west-2:123456789012:0123456789-other.fifo`),
+                false,
+                `${action} on another cluster's queue`,
+            );
+            assert.equal(allows(v025, action, `arn:aws:sqs:eu-west-1:123456789012:${prefix}x.fifo`), false, `${action} in another region`);
         }
-        for (const dangerous of [
-            "iam:CreateUser",
-            "iam:PassRole",
-            "iam:CreateAccessKey",
-            "sts:AssumeRole",
-            "s3:PutBucketPolicy",
-            "kms:Decrypt",
-        ]) {
-            assert.equal(allows(policy, dangerous, "*"), false, dangerous);
-        }
+        assert.ok(allows(v025, "sqs:ListQueues", "*"));
+        for (const absent of ["sqs:AddPermission", "sqs:SetQueueAttributes", "sqs:PurgeQueue"])
+            assert.equal(allows(v025, absent, queue), false, absent);
+        // v0.18 has no queues; without the cluster's name v0.25's cannot be scoped.
+        assert.ok(!grants(RELEASE_POLICIES["0.18"]).some((grant) => grant.action.startsWith("sqs:")));
+        assert.throws(() => runtimePolicy({ ...SCOPE, cortexVersion: "0.25" }), /needs the cluster's name/);
     });
 
     it("writes only to the Cortex bucket and log group (and metrics, which IAM cannot scope)", () => {
@@ -297,6 +353,8 @@ describe("runtimeCredentials iamUser (the default)", () => {
                 region: mockCloud.region,
                 accountId: ACCOUNT_ID,
                 partition: "aws",
+                cortexVersion: "0.25",
+                clusterName: "ml-prod",
             }),
         );
         assert.equal(logGroupArn, `arn:aws:logs:us-west-2:${ACCOUNT_ID}:log-group:ml-prod`);

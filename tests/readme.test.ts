@@ -7,6 +7,7 @@ import { AUDITOR_POLICY } from "../bin/audit/auditorPolicy";
 import { ARGUMENT_NAMES } from "../components/valueRules";
 import { CLI_ENV_OUTPUTS } from "../bin/stackOutputs";
 import { CLUSTER_PARTS, clusterPartType } from "../components/parts";
+import { runtimePolicy } from "../components/runtimePolicy";
 import { build } from "./harness";
 
 const root = join(__dirname, "..");
@@ -55,6 +56,37 @@ describe("README.md", () => {
         const { resources } = await build({ inClusterObjects: false });
         const made = resources.filter((r) => r.type.includes(":parts:")).map((r) => r.type.split(":").pop()!);
         assert.deepEqual(made.sort(), always.sort());
+    });
+
+    it("names every action the runtime policy grants, in every release, in its table", () => {
+        const section = readme.slice(readme.indexOf("### The runtime policy"), readme.indexOf("### `cliUser`"));
+        const table = section
+            .split("\n")
+            .filter((line) => line.startsWith("|"))
+            .join("\n");
+        const named = new Set([...table.matchAll(/`([a-z0-9-]+:[A-Za-z]+)`/g)].map((match) => match[1]));
+        const scope = { bucketArn: "arn:aws:s3:::b", logGroupArn: "arn:aws:logs:us-west-2:123456789012:log-group:c", region: "us-west-2" };
+        const granted = new Set(
+            (["0.18", "0.25", "0.42"] as const).flatMap((cortexVersion) =>
+                runtimePolicy({
+                    ...scope,
+                    modelBucketArns: ["arn:aws:s3:::m"],
+                    accountId: "123456789012",
+                    partition: "aws",
+                    cortexVersion,
+                    clusterName: "c",
+                    apiGatewayId: "a1",
+                }).Statement.flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action])),
+            ),
+        );
+        assert.deepEqual(
+            [...granted].filter((action) => !named.has(action)),
+            [],
+        );
+        assert.deepEqual(
+            [...named].filter((action) => !granted.has(action)),
+            [],
+        );
     });
 
     it("gives the auditor's IAM policy exactly as the audit exports and uses it", () => {
