@@ -12,8 +12,8 @@ const rest = readdirSync(`${__dirname}/tests`)
 module.exports = {
     require: ["tsx/cjs", "./tests/setup.ts"],
     spec: [...SLOWEST_FIRST, ...rest],
-    // A young generation of 64 MB instead of 16: a build keeps many short-lived promises and
-    // Outputs alive across collections, and the copying collector spent a quarter of the run on them.
+    // Semi-spaces of 128 MB instead of 16: a build keeps many short-lived promises and Outputs
+    // alive across minor collections, which took a quarter of a worker's time.
     "node-option": ["max-semi-space-size=128"],
     parallel: true,
     jobs: 2,

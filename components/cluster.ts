@@ -82,7 +82,7 @@ export function createCluster(part: {
             deletionProtection: settings.protectData,
             tags,
         },
-        { ...within, dependsOn: [logGroup] },
+        { ...within.remote, dependsOn: [logGroup] },
     );
 
     return {

@@ -54,7 +54,7 @@ export function createIdentity(part: {
     const { name, settings, dependencies, tags, within } = part;
     const { parent } = within;
     const credentials = settings.runtimeCredentials;
-    // Checked before anything is registered.
+    // Checked before any of the part's resources is registered.
     if (credentials.mode === "serviceAccountRole" && dependencies.oidcProvider === undefined) {
         throw new pulumi.ResourceError(
             formatProblems([

@@ -165,7 +165,7 @@ function newNetwork(name: string, settings: NetworkSettings, tags: Record<string
             ],
             tags,
         },
-        within,
+        within.remote,
     );
     // The VPC's default security group is attached to anything created without one: empty it, so
     // such a thing reaches nothing and is reached by nothing (CIS; checkov CKV2_AWS_12).

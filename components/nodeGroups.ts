@@ -215,7 +215,7 @@ export function createNodeGroups(part: {
                 launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
                 tags,
             },
-            { ...within, dependsOn: nodeRolePolicies },
+            { ...within.remote, dependsOn: nodeRolePolicies },
         );
         // A remote component hands back the node group as a resource (or, in a mock, a plain object).
         const autoscalingGroupNames = pulumi

@@ -168,13 +168,20 @@ async function buildNow(args: CortexSecureClusterArgs): Promise<Built> {
  * promises: capturing and source-mapping them is most of a build's time, and no test reads them.
  */
 export async function withoutPulumiStackTraces<T>(work: () => Promise<T>): Promise<T> {
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    process.setSourceMapsEnabled(false);
+    // Counted: programs that overlap (two builds awaited together) restore the settings only when the last ends.
+    if (quietPrograms++ === 0) {
+        stackTraceLimit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        process.setSourceMapsEnabled(false);
+    }
     try {
         return await work();
     } finally {
-        process.setSourceMapsEnabled(true);
-        Error.stackTraceLimit = stackTraceLimit;
+        if (--quietPrograms === 0) {
+            process.setSourceMapsEnabled(true);
+            Error.stackTraceLimit = stackTraceLimit;
+        }
     }
 }
+let quietPrograms = 0;
+let stackTraceLimit = Error.stackTraceLimit;

@@ -7,6 +7,7 @@ import { createIdentity, Identity } from "../components/identity";
 import { OidcProvider, runtimePolicy, serviceAccountTrustPolicy } from "../components/runtimePolicy";
 import { PolicyDocument } from "../components/policyDocument";
 import { createStorage } from "../components/storage";
+import { Within } from "../components/parts";
 import { resolveSettings } from "../components/settings";
 import { build as buildAny, Built, isSecret, plainText, TEST_KEY_ARN, valueOf, withAdmins } from "./harness";
 
@@ -478,7 +479,8 @@ async function buildParts(
     settings: ReturnType<typeof resolveSettings>,
     oidcProvider?: OidcProvider,
 ): Promise<{ identity: Identity; resources: RecordedResource[] }> {
-    const within = { parent: new TestParent(name), aliases: [] };
+    const parent = new TestParent(name);
+    const within = new Within(parent, parent);
     const storage = createStorage({ name, settings, keyArn: pulumi.output(TEST_KEY_ARN), tags: {}, within });
     const identity = createIdentity({
         name,
@@ -541,7 +543,8 @@ describe("runtimeCredentials serviceAccountRole", () => {
 
     it("refuses to build without the cluster's OIDC provider, naming the argument", () => {
         const settings = resolveSettings(withAdmins({ cortexVersion: "0.25", runtimeCredentials: { mode: "serviceAccountRole" } }));
-        const within = { parent: new TestParent("sa-missing"), aliases: [] };
+        const parent = new TestParent("sa-missing");
+        const within = new Within(parent, parent);
         const storage = createStorage({ name: "sa-missing", settings, keyArn: pulumi.output(TEST_KEY_ARN), tags: {}, within });
         assert.throws(
             () => createIdentity({ name: "sa-missing", settings, dependencies: { storage, oidcProvider: undefined }, tags: {}, within }),

@@ -394,17 +394,16 @@ describe("network: tags and the resource tree", () => {
         });
     }
 
+    /** The components built by a provider's plugin (awsx, EKS), through Construct. */
+    const REMOTE_COMPONENTS = ["awsx:ec2:Vpc", "eks:index:Cluster", "eks:index:ManagedNodeGroup"];
     // The part each kind of resource belongs to, as a reader of the resource tree looks for it.
     const PART_OF: Record<string, ClusterPartName> = {
         "aws:kms/key:Key": "Encryption",
         "aws:s3/bucket:Bucket": "Storage",
-        "awsx:ec2:Vpc": "Network",
         "aws:ec2/flowLog:FlowLog": "Network",
         "aws:ec2/vpcEndpoint:VpcEndpoint": "Network",
-        "eks:index:Cluster": "Cluster",
         "aws:eks/addon:Addon": "Cluster",
         "aws:eks/accessEntry:AccessEntry": "Cluster",
-        "eks:index:ManagedNodeGroup": "NodeGroups",
         "aws:ec2/launchTemplate:LaunchTemplate": "NodeGroups",
         "aws:lb/loadBalancer:LoadBalancer": "LoadBalancers",
         "aws:autoscaling/attachment:Attachment": "LoadBalancers",
@@ -421,16 +420,25 @@ describe("network: tags and the resource tree", () => {
         it(`groups every resource under its part, each keeping its URN from directly under the component (${runtimeCredentials!.mode}, every part on)`, async () => {
             const b = await build(everything(runtimeCredentials));
             const component = b.resources.find((r) => r.name === b.name)!;
-            const parts = b.resources.filter((r) => r.options.parent === component.urn);
-            assert.deepEqual(parts.map((part) => part.type).sort(), Object.values(CLUSTER_PARTS).map(clusterPartType).sort());
+            const partTypes = Object.values(CLUSTER_PARTS).map(clusterPartType);
+            const parts = b.resources.filter((r) => partTypes.includes(r.type));
+            assert.deepEqual(parts.map((part) => part.type).sort(), [...partTypes].sort());
             for (const part of parts) {
+                assert.equal(part.options.parent, component.urn, part.name);
                 assert.ok(part.name.startsWith(`${b.name}-`), part.name);
                 assert.deepEqual(part.options.aliases, [], `${part.name} is new: it has no earlier URN`);
             }
-            const children = b.resources.filter((r) => r !== component && !parts.includes(r));
+            // The remote components stay where they were: an alias would not reach the plugin that builds them.
+            const remote = b.resources.filter((r) => REMOTE_COMPONENTS.includes(r.type));
+            assert.deepEqual([...new Set(remote.map((r) => r.type))].sort(), [...REMOTE_COMPONENTS].sort());
+            for (const r of remote) {
+                assert.equal(r.options.parent, component.urn, `${r.type} ${r.name}`);
+                assert.deepEqual(r.options.aliases, [], `${r.type} ${r.name}`);
+            }
+            const children = b.resources.filter((r) => r !== component && !parts.includes(r) && !remote.includes(r));
             assert.ok(children.length >= 60, `only ${children.length} children`);
             const seen = new Set(Object.keys(PART_OF));
-            const earlierUrns = new Set<string>();
+            const earlierUrns = new Set(remote.map((r) => r.urn));
             for (const child of children) {
                 const label = `${child.type} ${child.name}`;
                 assert.ok(child.name.startsWith(`${b.name}-`), child.name);

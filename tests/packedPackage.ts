@@ -60,23 +60,23 @@ export function distIsCurrent(): boolean {
     return existsSync(stamp) && readFileSync(stamp, "utf8").trim() === buildInputsHash(root);
 }
 
-/** Where this test run keeps its one `npm pack` (the global setup names the run; a lone process packs its own). */
-const packDirectory = () => process.env.CORTEX_TEST_PACKS ?? mkdtempSync(join(tmpdir(), "cortex-secure-cluster-packs-"));
-
 interface Packed {
     filename: string;
     files: { path: string }[];
 }
 
-/** `npm pack`, once per test run: the test files of every worker unpack the same tarball. */
-function packOnce(): { tarball: string; packed: Packed } {
-    const directory = packDirectory();
+/**
+ * `npm pack`, once per test run: the test files of every worker unpack the same tarball, kept
+ * where the global setup said (`CORTEX_TEST_PACKS`); without it, in `scratch`, removed with it.
+ */
+function packOnce(scratch: string): { tarball: string; packed: Packed } {
+    const directory = process.env.CORTEX_TEST_PACKS ?? scratch;
     const record = join(directory, "pack.json");
     if (!existsSync(record)) {
         // Made aside and moved in whole (renames), the record last: a worker never reads a pack
         // another is still writing, and two that pack at once leave the same files.
         const own = join(directory, String(process.pid));
-        mkdirSync(own);
+        mkdirSync(own, { recursive: true });
         const [packed] = JSON.parse(run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", own], root)) as Packed[];
         renameSync(join(own, packed.filename), join(directory, packed.filename));
         writeFileSync(join(own, "pack.json"), JSON.stringify(packed));
@@ -89,8 +89,8 @@ function packOnce(): { tarball: string; packed: Packed } {
 /** Packs the package (dist/ as the tests' global setup left it) and installs it in a new consumer. */
 export function packIntoConsumer(): PackedPackage {
     if (!distIsCurrent()) throw new Error("dist/ is older than the sources: run `npm run build` (the test suite's setup does)");
-    const { tarball, packed } = packOnce();
     const scratch = mkdtempSync(join(tmpdir(), "cortex-secure-cluster-pack-"));
+    const { tarball, packed } = packOnce(scratch);
 
     // A consumer's node_modules as npm lays it out: the package (unpacked, bin executable and
     // linked), its dependencies and the peers the consumer installs, and nothing else of ours.

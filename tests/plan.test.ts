@@ -248,7 +248,7 @@ describe("npm run plan (the offline plan)", function () {
         assert.match(stderr, /logRetentionDays: got 42; allowed: one of 1, 3, 5/);
     });
 
-    it("exits 2 and lists the mandatory findings when the stack breaks a rule, writing the diagram where asked", () => {
+    it("ends with exit code 2 and lists the mandatory findings when the stack breaks a rule, writing the diagram where asked", () => {
         const { status, stdout, stderr } = runs.weak;
         assert.equal(status, 2, stderr);
         assert.match(readFileSync(join(workdir, "weak.mmd"), "utf8"), /^flowchart LR\n/);

@@ -51,7 +51,7 @@ export interface PlanRun {
 export async function planCommandHere(...argv: string[]): Promise<PlanRun> {
     let stdout = "";
     let stderr = "";
-    const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
+    const io = { cwd: root, stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
     try {
         const { result: status } = await withWarnings(() => withoutPulumiStackTraces(() => planCommand(argv, io)));
         return { status, stdout, stderr };

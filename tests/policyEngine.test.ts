@@ -12,7 +12,7 @@ const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 
 const mandatory = (diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.level === "mandatory");
 
-/** A resource of the stack's own, parented to the component, as the engine would show it. */
+/** A resource of the stack's own added under the component, as the engine would show it. */
 function extra(resources: EngineResource[], type: string, name: string, props: Record<string, unknown>, deps = {}): EngineResource {
     const component = resources[0];
     const [prefix, project, qualified] = component.urn.split("::");

@@ -17,13 +17,15 @@ pack's findings. Nothing is deployed; no AWS account or Pulumi CLI is needed.
 
 Exit codes: 0 no mandatory findings, 1 bad usage or invalid config, 2 mandatory findings.`;
 
-/** Where the command writes: a process's stdout and stderr, or a test's. */
+/** Where the command works: a process's directory, stdout and stderr, or a test's. */
 export interface PlanIo {
+    /** The directory paths are relative to; the Pulumi project's. */
+    cwd: string;
     stdout: { write(text: string): unknown };
     stderr: { write(text: string): unknown };
 }
 
-/** Runs `npm run plan -- ARGV` (the Pulumi project in the working directory); returns the exit code. */
+/** Runs `npm run plan -- ARGV` (the Pulumi project in `io.cwd`); returns the exit code. */
 export async function planCommand(argv: string[], io: PlanIo): Promise<number> {
     const fail = (message: string) => {
         io.stderr.write(`${message}\n`);
@@ -45,9 +47,9 @@ export async function planCommand(argv: string[], io: PlanIo): Promise<number> {
     }
     if (!values.stack === !values.config) return fail(`Give --stack NAME or --config FILE.\n\n${USAGE}`);
 
-    const projectFile = resolve("Pulumi.yaml");
+    const projectFile = resolve(io.cwd, "Pulumi.yaml");
     const project = (YAML.parse(readFileSync(projectFile, "utf8")) as { name: string }).name;
-    const stackFile = values.config ? resolve(values.config) : resolve(dirname(projectFile), `Pulumi.${values.stack}.yaml`);
+    const stackFile = values.config ? resolve(io.cwd, values.config) : resolve(dirname(projectFile), `Pulumi.${values.stack}.yaml`);
     const stackName =
         values.stack ??
         basename(stackFile)
@@ -59,14 +61,16 @@ export async function planCommand(argv: string[], io: PlanIo): Promise<number> {
     } catch {
         return fail(`Cannot read the stack file ${stackFile}.`);
     }
-    const diagramPath = values.diagram ?? `.plan/${stackName}-network.mmd`;
+    // Shown as given; written where it is from the project.
+    const diagramShown = values.diagram ?? `.plan/${stackName}-network.mmd`;
+    const diagramPath = resolve(io.cwd, diagramShown);
 
     // Loaded once the arguments are good: the SDKs take a while to load, a usage error should not.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { planStack } = require("./planStack") as typeof import("./planStack");
-    const plan = await planStack({ text, project, stackName, source: basename(stackFile), diagramPath });
+    const plan = await planStack({ text, project, stackName, source: basename(stackFile), diagramPath: diagramShown });
     if (plan.status === 1) return fail(plan.error);
-    mkdirSync(dirname(resolve(diagramPath)), { recursive: true });
+    mkdirSync(dirname(diagramPath), { recursive: true });
     writeFileSync(diagramPath, plan.diagram);
     io.stdout.write(plan.report);
     return plan.status;
