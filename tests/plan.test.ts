@@ -112,6 +112,9 @@ describe("npm run plan (the offline plan)", function () {
             section(stdout, "Resources it would create (" + stdout.match(/Resources it would create \((\d+)\)/)![1] + ")").join("\n"),
             /LaunchTemplate +cortex-dev-ng-worker: IMDS tokens required, hop limit 2, root 50 GiB gp3 encrypted true/,
         );
+        // The parts are listed as such, apart from the resources of the same name.
+        assert.match(stdout, /^ {2}Cluster \(part\) +cortex-dev-cluster$/m);
+        assert.match(stdout, /^ {2}Cluster +cortex-dev-eks:/m);
 
         // The stack program's own outputs (index.ts ran), secrets shown only as such.
         const outputs = section(stdout, "Stack outputs (placeholders where AWS computes them)");

@@ -5,6 +5,7 @@ import { CORTEX_SECURE_CLUSTER_TYPE } from "../components/constants";
 import { DEFAULTS } from "../components/defaults";
 import { apiServerAccessNotes, BridgeServiceSpec, InClusterObjectPlan, planInClusterObjects } from "../components/inCluster";
 import { cortexNodeLabels } from "../components/nodeGroups";
+import { CLUSTER_PARTS, clusterPartType } from "../components/parts";
 import { NodeGroupSettings, Settings } from "../components/settings";
 import { Finding, PlannedResource, reveal, RULES } from "../policy/rules";
 
@@ -41,7 +42,9 @@ type Props = Record<string, unknown>;
 const props = (resource: PlannedResource) => reveal(resource.props) as Props;
 const ofType = (resources: PlannedResource[], type: string) => resources.filter((resource) => resource.type === type);
 const list = (values: unknown) => (Array.isArray(values) && values.length > 0 ? values.join(", ") : "none");
-const shortType = (type: string) => type.split(":").pop()!;
+const PART_TYPES = new Set(Object.values(CLUSTER_PARTS).map(clusterPartType));
+/** A type's last name; a part's says so (`Cluster (part)` beside the EKS `Cluster`). */
+const shortType = (type: string) => `${type.split(":").pop()!}${PART_TYPES.has(type) ? " (part)" : ""}`;
 
 /** The settings of a resource that a security review reads, in a few words. */
 export function securitySummary(resource: PlannedResource, all: PlannedResource[]): string {
