@@ -115,6 +115,7 @@ describe("npm run plan (the offline plan)", function () {
         // The parts are listed as such, apart from the resources of the same name.
         assert.match(stdout, /^ {2}Cluster \(part\) +cortex-dev-cluster$/m);
         assert.match(stdout, /^ {2}Cluster +cortex-dev-eks:/m);
+        assert.match(stdout, /^ {2}Vpc +cortex-dev-vpc: cidr 192\.168\.0\.0\/16, zones the region's first 3, 1 NAT gateway\(s\)/m);
 
         // The stack program's own outputs (index.ts ran), secrets shown only as such.
         const outputs = section(stdout, "Stack outputs (placeholders where AWS computes them)");

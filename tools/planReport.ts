@@ -53,7 +53,10 @@ export function securitySummary(resource: PlannedResource, all: PlannedResource[
         case "awsx:ec2:Vpc": {
             // The mock cloud answers with the component's outputs over its inputs: natGateways is the gateways built.
             const natCount = Array.isArray(p.natGateways) ? p.natGateways.length : 0;
-            return `cidr ${p.cidrBlock}, zones ${list(p.availabilityZoneNames)}, ${natCount} NAT gateway(s), a public and a private subnet per zone`;
+            const zones = Array.isArray(p.availabilityZoneNames)
+                ? list(p.availabilityZoneNames)
+                : `the region's first ${p.numberOfAvailabilityZones}`;
+            return `cidr ${p.cidrBlock}, zones ${zones}, ${natCount} NAT gateway(s), a public and a private subnet per zone`;
         }
         case "eks:index:Cluster":
             return (
