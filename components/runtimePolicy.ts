@@ -23,22 +23,6 @@ export interface RuntimePolicyScope {
     apiGatewayId?: string;
 }
 
-/** SQS actions Cortex v0.42 takes on its own queues (async and batch APIs), named rather than `sqs:*`. */
-const CORTEX_V042_QUEUE_ACTIONS = [
-    "sqs:ChangeMessageVisibility",
-    "sqs:CreateQueue",
-    "sqs:DeleteMessage",
-    "sqs:DeleteQueue",
-    "sqs:GetQueueAttributes",
-    "sqs:GetQueueUrl",
-    "sqs:ListQueueTags",
-    "sqs:PurgeQueue",
-    "sqs:ReceiveMessage",
-    "sqs:SendMessage",
-    "sqs:SetQueueAttributes",
-    "sqs:TagQueue",
-];
-
 /**
  * SQS actions Cortex v0.25 takes on its batch APIs' queues: the operator creates (with tags), finds,
  * reads, fills and deletes them (pkg/lib/aws/sqs.go, batchapi/queue.go, enqueue.go and
@@ -56,6 +40,9 @@ const CORTEX_V025_QUEUE_ACTIONS = [
     "sqs:SendMessage",
     "sqs:TagQueue",
 ];
+
+/** SQS actions Cortex v0.42 takes on its own queues (async and batch APIs): v0.25's and three more, named rather than `sqs:*`. */
+const CORTEX_V042_QUEUE_ACTIONS = [...CORTEX_V025_QUEUE_ACTIONS, "sqs:ListQueueTags", "sqs:PurgeQueue", "sqs:SetQueueAttributes"].sort();
 
 /**
  * What Cortex v0.25 names a cluster's queues with: the first 10 hex digits of the SHA-256 of the
